@@ -1,0 +1,37 @@
+# The two commands of the README. Everything else here serves them.
+#   make run    install what is missing, build Release, start relaisd on the embedded default
+#   make test   install what is missing, build Debug (ASan+UBSan, warnings are errors),
+#               start the test services, run every CTest test, stop the services
+BUILD ?= build
+RELEASE := $(BUILD)/release
+DEBUG := $(BUILD)/debug
+CONFIG ?= config/relais.properties
+
+.PHONY: run test release debug deps-build deps-test bench clean
+
+run: deps-build release
+	@exec scripts/run.sh $(RELEASE) $(CONFIG)
+
+test: deps-test debug
+	@scripts/test.sh $(DEBUG)
+
+release:
+	@cmake -S . -B $(RELEASE) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(RELEASE)
+
+debug:
+	@cmake -S . -B $(DEBUG) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRELAIS_WERROR=ON >/dev/null
+	@cmake --build $(DEBUG)
+
+deps-build:
+	@scripts/install-deps.sh build
+
+deps-test:
+	@scripts/install-deps.sh test
+
+# Benchmarks are run on demand, never by `make test`; see docs/performance.md.
+bench: deps-test release
+	@tests/bench/run-all.sh $(RELEASE)
+
+clean:
+	rm -rf $(BUILD)

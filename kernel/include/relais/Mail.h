@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace relais {
+
+namespace db {
+class Connection;
+}
+
+/// A mail to one recipient. `text` is required; `html`, when set, is sent as the alternative.
+struct MailMessage {
+    std::string tenantId;  ///< empty for platform mail
+    std::string to;        ///< one address, "name@example.org"
+    std::string subject;   ///< UTF-8, one line
+    std::string text;
+    std::string html;
+    std::string replyTo;
+};
+
+/// The outbox. A mail enqueued in a committed transaction is delivered at least once: it stays
+/// in the database until the SMTP server accepts it, across SMTP outages and restarts.
+class Mailer {
+public:
+    virtual ~Mailer() = default;
+    /// Stores the mail inside the caller's transaction; it is sent after the commit. Throws
+    /// std::invalid_argument for an invalid address or a subject with a line break.
+    virtual std::int64_t enqueue(db::Connection& tx, const MailMessage& message) = 0;
+    /// Stores the mail in its own transaction.
+    virtual std::int64_t enqueue(const MailMessage& message) = 0;
+};
+
+/// Whether `address` is a plain addr-spec (local@domain) fit for an SMTP envelope.
+bool isValidMailAddress(const std::string& address);
+
+}  // namespace relais

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/Router.h"
+#include "relais/http/Route.h"
+
+namespace Poco {
+class Logger;
+namespace Net {
+class HTTPServerRequest;
+class HTTPServerResponse;
+}  // namespace Net
+}  // namespace Poco
+
+namespace relais::http {
+
+class Request;
+
+/// Decides whether a module's routes answer for this request (the tenant has the module).
+using ModuleGate = std::function<bool(const Request&, const std::string& module)>;
+
+/// Runs one request through the pipeline: request id, target parsing, route match, the
+/// middleware chain in order, the handler; then maps any failure to problem+json and writes
+/// the access-log line. Immutable after freeze(); handle() is called from many threads.
+class Dispatcher {
+public:
+    Dispatcher(Router& router, Poco::Logger& accessLog, Poco::Logger& errorLog,
+               std::int64_t defaultBodyLimit, bool accessLogEnabled);
+
+    void addMiddleware(int order, std::string name, Middleware middleware);
+    void setModuleGate(ModuleGate gate);
+    void freeze();
+
+    /// Handles one request completely; never throws. Returns false when the connection must
+    /// be closed afterwards (an unread body, a response cut short).
+    bool handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+                bool secure);
+
+    /// The path as the access log writes it: secret route parameters replaced by "***".
+    static std::string loggablePath(const Request& request);
+
+private:
+    struct Entry {
+        int order;
+        std::string name;
+        Middleware fn;
+    };
+    Router& router_;
+    Poco::Logger& accessLog_;
+    Poco::Logger& errorLog_;
+    std::int64_t defaultBodyLimit_;
+    bool accessLogEnabled_;
+    std::vector<Entry> middleware_;
+    ModuleGate gate_;
+};
+
+}  // namespace relais::http

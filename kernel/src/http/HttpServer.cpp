@@ -1,0 +1,287 @@
+#include "http/HttpServer.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/Net/TCPServerConnection.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/Timestamp.h>
+
+#include <chrono>
+
+#include "http/Dispatcher.h"
+#include "http/ProblemWriter.h"
+#include "relais/Problem.h"
+#include "relais/Random.h"
+#include "relais/Time.h"
+
+namespace relais::http {
+
+namespace {
+
+using Poco::Net::HTTPServerParams;
+
+// Answers a request that never reached the dispatcher (its head was unreadable), then the
+// connection closes.
+void answerUnreadable(Poco::Net::HTTPServerSession& session, const Problem& problem) {
+    try {
+        Poco::Net::HTTPServerResponseImpl response(session);
+        const std::string id = toHex(randomBytes(16));
+        const std::string body = problemJson(problem, id);
+        response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+        response.setStatus(std::to_string(problem.status()));
+        response.setReason(statusTitle(problem.status()));
+        response.setContentType("application/problem+json; charset=utf-8");
+        response.setContentLength(static_cast<std::streamsize>(body.size()));
+        response.set("X-Request-Id", id);
+        response.setKeepAlive(false);
+        response.send() << body;
+        session.setKeepAlive(false);
+    } catch (const Poco::Exception&) {
+        // The client is gone; nothing to tell it.
+    }
+}
+
+Problem problemForMalformedHead(const Poco::Net::MessageException& e) {
+    const std::string& m = e.message();
+    if (m.find("Too many header fields") != std::string::npos ||
+        m.find("value too long") != std::string::npos)
+        return Problem(431, "header_too_large", "The request's header fields are too many or too long.");
+    if (m.find("URI invalid or too long") != std::string::npos)
+        return Problem(414, "uri_too_long", "The request target is too long or malformed.");
+    return Problem(400, "malformed_request", "The request is not valid HTTP/1.1.");
+}
+
+class Connection final : public Poco::Net::TCPServerConnection {
+public:
+    Connection(const Poco::Net::StreamSocket& socket, HttpServer& server,
+               HTTPServerParams::Ptr params)
+        : TCPServerConnection(socket), server_(server), params_(std::move(params)) {}
+
+    void run() override {
+        server_.enter(this, socket());
+        try {
+            serve();
+        } catch (const Poco::Exception& e) {
+            server_.log().debug("connection ended: %s", e.displayText());
+        } catch (const std::exception& e) {
+            server_.log().error("connection ended: %s", std::string(e.what()));
+        }
+        server_.leave(this);
+    }
+
+private:
+    void serve() {
+        Poco::Net::HTTPServerSession session(socket(), params_);
+        bool first = true;
+        const bool secure = server_.options().tls;
+        while (!server_.stopping()) {
+            // The head deadline starts now for the first request; later ones idle in
+            // keep-alive first and start their deadline when bytes arrive.
+            server_.setPhase(this, first ? HttpServer::Phase::Head : HttpServer::Phase::Idle);
+            first = false;
+            if (!session.hasMoreRequests()) break;
+            server_.setPhase(this, HttpServer::Phase::Head);
+            try {
+                Poco::Net::HTTPServerResponseImpl response(session);
+                Poco::Net::HTTPServerRequestImpl request(response, session, params_);
+                server_.setPhase(this, HttpServer::Phase::Busy);
+                response.setDate(Poco::Timestamp());
+                response.setVersion(request.getVersion());
+                response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive() &&
+                                      session.canKeepAlive() && !server_.stopping());
+                const bool reusable = server_.dispatcher().handle(request, response, secure);
+                session.setKeepAlive(reusable && params_->getKeepAlive() &&
+                                     response.getKeepAlive() && session.canKeepAlive());
+                if (!session.getKeepAlive()) break;
+            } catch (const Poco::Net::NoMessageException&) {
+                if (server_.timedOut(this)) answerUnreadable(session, timeoutProblem());
+                break;
+            } catch (const Poco::Net::MessageException& e) {
+                answerUnreadable(session, server_.timedOut(this) ? timeoutProblem() : problemForMalformedHead(e));
+                break;
+            } catch (const Poco::TimeoutException&) {
+                answerUnreadable(session, timeoutProblem());
+                break;
+            }
+        }
+    }
+
+    static Problem timeoutProblem() {
+        return Problem(408, "request_timeout", "The request head was not received in time.");
+    }
+
+    HttpServer& server_;
+    HTTPServerParams::Ptr params_;
+};
+
+class ConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
+public:
+    ConnectionFactory(HttpServer& server, HTTPServerParams::Ptr params)
+        : server_(server), params_(std::move(params)) {}
+    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+        return new Connection(socket, server_, params_);
+    }
+
+private:
+    HttpServer& server_;
+    HTTPServerParams::Ptr params_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(HttpServerOptions options, Dispatcher& dispatcher, Poco::Logger& log)
+    : options_(std::move(options)), dispatcher_(dispatcher), log_(log) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+    const std::string where = options_.address + ":" + std::to_string(options_.port);
+    Poco::Net::ServerSocket socket;
+    try {
+        Poco::Net::SocketAddress address(options_.address, static_cast<Poco::UInt16>(options_.port));
+        if (options_.tls) {
+            Poco::Net::Context::Params p;
+            p.privateKeyFile = options_.keyFile;
+            p.certificateFile = options_.certFile;
+            p.verificationMode = Poco::Net::Context::VERIFY_NONE;
+            p.loadDefaultCAs = false;
+            p.cipherList = "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:!aNULL:!eNULL:!MD5:!SHA1:!RC4:!3DES";
+            Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, p);
+            ctx->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+            ctx->enableExtendedCertificateVerification(false);
+            socket = Poco::Net::SecureServerSocket(address, options_.queue, ctx);
+        } else {
+            socket = Poco::Net::ServerSocket(address, options_.queue);
+        }
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("cannot listen on " + where + ": " + e.displayText());
+    }
+
+    HTTPServerParams::Ptr params = new HTTPServerParams;
+    params->setMaxThreads(options_.threads);
+    params->setMaxQueued(options_.queue);
+    params->setTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(options_.timeoutMs) * 1000));
+    params->setKeepAlive(options_.keepAlive);
+    params->setKeepAliveTimeout(
+        Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(options_.keepAliveTimeoutMs) * 1000));
+    params->setMaxKeepAliveRequests(options_.keepAliveMaxRequests);
+    params->setServerName("");
+    params->setSoftwareVersion("");
+
+    pool_ = std::make_unique<Poco::ThreadPool>(2, options_.threads, 60);
+    server_ = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(*this, params), *pool_,
+                                                     socket, params);
+    server_->start();
+    watchdog_ = std::thread([this] { watch(); });
+}
+
+std::uint16_t HttpServer::port() const { return server_ ? server_->port() : 0; }
+
+void HttpServer::enter(void* conn, const Poco::Net::StreamSocket& socket) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    State s;
+    s.socket = socket;
+    s.phase = Phase::Head;
+    s.deadlineMs = nowMs() + options_.headerTimeoutMs;
+    conns_[conn] = s;
+    if (stopping_) {
+        try {
+            conns_[conn].socket.shutdown();
+        } catch (...) {
+        }
+    }
+}
+
+void HttpServer::setPhase(void* conn, Phase phase) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = conns_.find(conn);
+    if (it == conns_.end()) return;
+    if (phase == Phase::Head && it->second.phase != Phase::Head)
+        it->second.deadlineMs = nowMs() + options_.headerTimeoutMs;
+    it->second.phase = phase;
+    if (phase == Phase::Idle && stopping_) {
+        try {
+            it->second.socket.shutdown();
+        } catch (...) {
+        }
+    }
+    changed_.notify_all();
+}
+
+bool HttpServer::timedOut(void* conn) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = conns_.find(conn);
+    return it != conns_.end() && it->second.timedOut;
+}
+
+void HttpServer::leave(void* conn) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    conns_.erase(conn);
+    changed_.notify_all();
+}
+
+void HttpServer::watch() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopped_) {
+        changed_.wait_for(lock, std::chrono::milliseconds(200));
+        const std::int64_t now = nowMs();
+        for (auto& [conn, s] : conns_) {
+            if (s.phase == Phase::Head && !s.timedOut && now > s.deadlineMs) {
+                s.timedOut = true;
+                try {
+                    s.socket.shutdownReceive();
+                } catch (...) {
+                    // Already closed by the peer.
+                }
+            }
+        }
+    }
+}
+
+void HttpServer::stop() {
+    if (!server_) return;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopped_) return;
+        stopping_ = true;
+    }
+    server_->stop();  // no new connections
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (auto& [conn, s] : conns_)
+        if (s.phase != Phase::Busy) {
+            try {
+                s.socket.shutdown();
+            } catch (...) {
+            }
+        }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.shutdownGraceMs);
+    changed_.wait_until(lock, deadline, [this] { return conns_.empty(); });
+    if (!conns_.empty()) {
+        log_.warning("cutting %z connection(s) still busy after the shutdown grace", conns_.size());
+        for (auto& [conn, s] : conns_) {
+            try {
+                s.socket.shutdown();
+            } catch (...) {
+            }
+        }
+    }
+    stopped_ = true;
+    changed_.notify_all();
+    lock.unlock();
+    if (watchdog_.joinable()) watchdog_.join();
+    pool_->joinAll();
+    server_.reset();
+}
+
+}  // namespace relais::http
