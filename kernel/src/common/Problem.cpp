@@ -68,6 +68,7 @@ const char* statusTitle(int status) {
         case 500: return "Internal Server Error";
         case 501: return "Not Implemented";
         case 503: return "Service Unavailable";
+        case 505: return "HTTP Version Not Supported";
         case 507: return "Insufficient Storage";
         default:
             if (status < 400) return "OK";

@@ -83,16 +83,20 @@ void ConfigLoader::loadFile(const std::string& path) {
     while (std::getline(in, line)) {
         ++lineNo;
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        std::string t = pending.empty() ? trim(line) : line;
+        // Java properties: a continued line keeps what precedes the backslash, and the next
+        // line loses its leading blanks.
+        std::string t = trim(line);
         if (pending.empty()) {
             if (t.empty() || t[0] == '#' || t[0] == '!') continue;
             startLine = lineNo;
         }
         if (!t.empty() && t.back() == '\\') {
-            pending += trim(t.substr(0, t.size() - 1));
+            std::string kept = line.substr(0, line.rfind('\\'));
+            kept.erase(0, kept.find_first_not_of(" \t"));
+            pending += kept;
             continue;
         }
-        pending += trim(t);
+        pending += t;
         std::string whole = pending;
         pending.clear();
         const std::string where = path + ":" + std::to_string(startLine);

@@ -78,11 +78,15 @@ MysqlConnection::MysqlConnection(const DatabaseOptions& o) {
     opts["OPT_WRITE_TIMEOUT"] = secondsRoundedUp(o.readTimeoutMs);
     opts["OPT_RECONNECT"] = false;  // a silent reconnect would lose the session and a transaction
     opts["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+    // Affected rows count matched rows, as on SQLite: "UPDATE ... WHERE claimable" returns 1
+    // even when no column value changed.
+    opts["CLIENT_FOUND_ROWS"] = true;
     try {
         conn_.reset(driver()->connect(opts));
         plain("SET SESSION time_zone = '+00:00', "
-              "sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO', "
-              "transaction_isolation = 'READ-COMMITTED'");
+              "sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'");
+        // The statement form: MariaDB before 11.1 has no transaction_isolation variable.
+        plain("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     } catch (const sql::SQLException& e) {
         throw Error(Error::Kind::Unavailable, e.getErrorCode(),
                     "cannot reach the database at " + o.host + ":" + std::to_string(o.port) +

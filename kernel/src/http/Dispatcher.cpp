@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "http/ProblemWriter.h"
 #include "http/RequestTarget.h"
@@ -51,6 +52,26 @@ std::string sanitiseForLog(const std::string& s, std::size_t max) {
     }
     if (s.size() > max) out += "...";
     return out;
+}
+
+// RFC 9112 §6: one unambiguous body length, or the request is refused and the connection closed
+// (a second reading of the same bytes is how requests are smuggled past proxies).
+std::optional<Problem> framingProblem(const Poco::Net::HTTPServerRequest& req) {
+    const bool hasLength = req.has("Content-Length");
+    const bool hasEncoding = req.has("Transfer-Encoding");
+    if (hasLength && hasEncoding)
+        return Problem(400, "invalid_framing", "A request has Content-Length or Transfer-Encoding, not both.");
+    if (hasEncoding && Poco::toLower(Poco::trim(req.get("Transfer-Encoding"))) != "chunked")
+        return Problem(501, "unsupported_transfer_encoding", "Only the chunked transfer coding is accepted.");
+    if (hasLength) {
+        std::size_t count = 0;
+        for (auto it = req.find("Content-Length"); it != req.end() && Poco::icompare(it->first, "Content-Length") == 0; ++it)
+            ++count;
+        const std::string& v = req.get("Content-Length");
+        if (count != 1 || v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
+            return Problem(400, "invalid_content_length", "Content-Length must be one non-negative integer.");
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -103,8 +124,8 @@ std::string Dispatcher::loggablePath(const Request& request) {
     return out;
 }
 
-bool Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, Poco::Net::HTTPServerResponse& presp,
-                        bool secure) {
+bool Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodySource& body,
+                        Poco::Net::HTTPServerResponse& presp, bool secure) {
     const auto started = std::chrono::steady_clock::now();
     std::string requestId = preq.get("X-Request-Id", "");
     if (!acceptableRequestId(requestId)) requestId = toHex(randomBytes(16));
@@ -119,12 +140,22 @@ bool Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, Poco::Net::HTTPServe
     } catch (const Problem& p) {
         targetError = p.detail();
     }
-    Request req(preq, requestId, target.path, target.rawQuery, normaliseHost(preq.getHost()), secure);
+    const std::string hostHeader = preq.get("Host", "");
+    Request req(preq, body, requestId, target.path, target.rawQuery, normaliseHost(hostHeader), secure);
     Response res(presp);
     if (preq.getMethod() == "HEAD") res.setHeadOnly();
 
     bool keepAlive = true;
+    const std::optional<Problem> framing = framingProblem(preq);
+    if (framing) {
+        keepAlive = false;
+        res.closeConnection();
+    }
     try {
+        if (framing) throw *framing;
+        // RFC 9112 §3.2: an HTTP/1.1 request without Host is refused.
+        if (hostHeader.empty() && preq.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1)
+            throw Problem::badRequest("missing_host", "An HTTP/1.1 request needs a Host header.");
         if (!targetError.empty()) throw Problem::badRequest("invalid_path", targetError);
         RouteMatch match = router_.match(preq.getMethod(), target.segments);
         std::int64_t limit = defaultBodyLimit_;

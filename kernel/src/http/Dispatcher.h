@@ -19,6 +19,7 @@ class HTTPServerResponse;
 namespace relais::http {
 
 class Request;
+class BodySource;
 
 /// Decides whether a module's routes answer for this request (the tenant has the module).
 using ModuleGate = std::function<bool(const Request&, const std::string& module)>;
@@ -37,8 +38,8 @@ public:
 
     /// Handles one request completely; never throws. Returns false when the connection must
     /// be closed afterwards (an unread body, a response cut short).
-    bool handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-                bool secure);
+    bool handle(Poco::Net::HTTPServerRequest& request, BodySource& body,
+                Poco::Net::HTTPServerResponse& response, bool secure);
 
     /// The path as the access log writes it: secret route parameters replaced by "***".
     static std::string loggablePath(const Request& request);

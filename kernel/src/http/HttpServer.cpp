@@ -3,7 +3,6 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponseImpl.h>
 #include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
@@ -21,6 +20,7 @@
 
 #include "http/Dispatcher.h"
 #include "http/ProblemWriter.h"
+#include "http/ServerRequest.h"
 #include "relais/Problem.h"
 #include "relais/Random.h"
 #include "relais/Time.h"
@@ -82,7 +82,7 @@ public:
 
 private:
     void serve() {
-        Poco::Net::HTTPServerSession session(socket(), params_);
+        ServerSession session(socket(), params_);
         bool first = true;
         const bool secure = server_.options().tls;
         while (!server_.stopping()) {
@@ -94,13 +94,32 @@ private:
             server_.setPhase(this, HttpServer::Phase::Head);
             try {
                 Poco::Net::HTTPServerResponseImpl response(session);
-                Poco::Net::HTTPServerRequestImpl request(response, session, params_);
+                ServerRequest request(response, session, params_);
                 server_.setPhase(this, HttpServer::Phase::Busy);
+                // The watchdog cut a head that was still coming: POCO took the cut for its end.
+                if (server_.timedOut(this)) {
+                    answerUnreadable(session, timeoutProblem());
+                    break;
+                }
+                const std::string& version = request.getVersion();
+                if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0) {
+                    answerUnreadable(session, Problem(505, "http_version_not_supported",
+                                                      "Only HTTP/1.1 and HTTP/1.0 are served."));
+                    break;
+                }
                 response.setDate(Poco::Timestamp());
                 response.setVersion(request.getVersion());
                 response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive() &&
                                       session.canKeepAlive() && !server_.stopping());
-                const bool reusable = server_.dispatcher().handle(request, response, secure);
+                bool reusable = false;
+                try {
+                    reusable = server_.dispatcher().handle(request, request, response, secure);
+                } catch (const std::exception& e) {
+                    // The dispatcher answers every failure itself; this is the last guard.
+                    server_.log().critical("request escaped the dispatcher: %s", std::string(e.what()));
+                    if (!response.sent()) answerUnreadable(session, Problem(500, "internal_error", "An internal error occurred."));
+                    break;
+                }
                 session.setKeepAlive(reusable && params_->getKeepAlive() &&
                                      response.getKeepAlive() && session.canKeepAlive());
                 if (!session.getKeepAlive()) break;
@@ -112,6 +131,11 @@ private:
                 break;
             } catch (const Poco::TimeoutException&) {
                 answerUnreadable(session, timeoutProblem());
+                break;
+            } catch (const Poco::SyntaxException&) {
+                // POCO parses Content-Length while reading the head.
+                answerUnreadable(session, Problem(400, "invalid_content_length",
+                                                  "Content-Length must be one non-negative integer."));
                 break;
             }
         }

@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 
+#include "http/ServerRequest.h"
 #include "relais/Problem.h"
 
 namespace relais::http {
@@ -22,9 +23,10 @@ std::string lowerMediaType(const std::string& contentType) {
 }
 }  // namespace
 
-Request::Request(Poco::Net::HTTPServerRequest& request, std::string requestId, std::string path,
-                 std::string rawQuery, std::string host, bool secure)
+Request::Request(Poco::Net::HTTPServerRequest& request, BodySource& body, std::string requestId,
+                 std::string path, std::string rawQuery, std::string host, bool secure)
     : request_(request),
+      body_(body),
       method_(request.getMethod()),
       requestId_(std::move(requestId)),
       path_(std::move(path)),
@@ -32,17 +34,10 @@ Request::Request(Poco::Net::HTTPServerRequest& request, std::string requestId, s
       host_(std::move(host)),
       clientIp_(request.clientAddress().host().toString()),
       mediaType_(lowerMediaType(request.getContentType())),
-      secure_(secure) {
-    // RFC 9112 §6.3: a request with neither Content-Length nor chunked coding has no body.
-    if (request.getChunkedTransferEncoding()) {
-        contentLength_ = -1;
-        hasBody_ = true;
-    } else if (request.hasContentLength()) {
-        contentLength_ = request.getContentLength64();
-        hasBody_ = contentLength_ > 0;
-    }
-    bodyDone_ = !hasBody_;
-}
+      secure_(secure),
+      contentLength_(body.declaredLength()) {}
+
+bool Request::bodyConsumed() const { return body_.finished(); }
 
 std::string Request::query(const std::string& name, const std::string& def) const {
     if (rawQuery_.empty()) return def;
@@ -82,28 +77,17 @@ void Request::bindRoute(const Route* route, std::map<std::string, std::string> p
 }
 
 std::size_t Request::read(char* buffer, std::size_t size) {
-    if (bodyDone_ || size == 0) return 0;
+    if (body_.finished() || size == 0) return 0;
+    // Expect: 100-continue is answered when the handler asks for the body, not before: a
+    // request refused from its head never makes the client send the body.
     if (bodyRead_ == 0 && request_.getExpectContinue() && !request_.response().sent())
         request_.response().sendContinue();
-    std::istream& in = request_.stream();
-    std::size_t want = size;
-    if (contentLength_ >= 0)
-        want = static_cast<std::size_t>(std::min<std::int64_t>(want, contentLength_ - bodyRead_));
-    in.read(buffer, static_cast<std::streamsize>(want));
-    const std::size_t got = static_cast<std::size_t>(in.gcount());
+    const std::size_t got = body_.read(buffer, size);
     bodyRead_ += static_cast<std::int64_t>(got);
     if (bodyRead_ > bodyLimit_)
         throw Problem(413, "body_too_large",
                       "The body is larger than the " + std::to_string(bodyLimit_) +
                           " bytes this resource accepts.");
-    if (got < want) {
-        if (contentLength_ >= 0 && bodyRead_ < contentLength_)
-            throw Problem::badRequest("incomplete_body",
-                                      "The connection ended before the declared Content-Length.");
-        bodyDone_ = true;  // the end of a chunked body
-    } else if (contentLength_ >= 0 && bodyRead_ == contentLength_) {
-        bodyDone_ = true;
-    }
     return got;
 }
 

@@ -107,12 +107,17 @@ void DatabaseJobScheduler::start(bool background) {
         started_ = true;
     }
     for (const auto& [name, p] : periodic_) {
-        db_.transaction([&, &name = name, &p = p](db::Connection& c) {
-            if (c.execute("UPDATE jobs SET interval_ms = ? WHERE name = ?", {p.intervalMs, name}) == 0)
-                c.execute("INSERT INTO jobs (name, interval_ms, next_run_at, runs, failures)"
-                          " VALUES (?, ?, ?, 0, 0)",
-                          {name, p.intervalMs, nowMs()});
-        });
+        try {
+            db_.transaction([&, &name = name, &p = p](db::Connection& c) {
+                if (c.execute("UPDATE jobs SET interval_ms = ? WHERE name = ?", {p.intervalMs, name}) == 0)
+                    c.execute("INSERT INTO jobs (name, interval_ms, next_run_at, runs, failures)"
+                              " VALUES (?, ?, ?, 0, 0)",
+                              {name, p.intervalMs, nowMs()});
+            });
+        } catch (const db::Error& e) {
+            // Another node starting at the same moment inserted it first.
+            if (e.kind() != db::Error::Kind::Constraint) throw;
+        }
     }
     for (int i = 0; i < options_.threads; ++i) workers_.emplace_back([this] { worker(); });
     if (background) scheduler_ = std::thread([this] { loop(); });

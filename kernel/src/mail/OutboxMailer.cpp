@@ -133,7 +133,7 @@ int OutboxMailer::sendDue() {
                 throw Poco::Net::SMTPException("the SMTP server does not offer STARTTLS");
         }
         if (!smtp_.user.empty())
-            session->login(Poco::Net::SMTPClientSession::AUTH_LOGIN, smtp_.user, smtp_.password);
+            session->login(Poco::Net::SMTPClientSession::AUTH_PLAIN, smtp_.user, smtp_.password);
     } catch (const Poco::Exception& e) {
         const std::string error = "cannot open an SMTP session with " + smtp_.host + ":" +
                                   std::to_string(smtp_.port) + ": " + describe(e);
@@ -169,8 +169,10 @@ int OutboxMailer::sendDue() {
                         {nowMs(), row.getInt("id")});
             ++sent;
         } catch (const Poco::Net::SMTPException& e) {
+            // A refused recipient (5xx to RCPT TO) will never be accepted: fail that mail only.
+            // Any other refusal (MAIL FROM, DATA, 4xx) may be the server's state or ours: retry.
             const int code = e.code();
-            if (code >= 500 && code < 600) {
+            if (code >= 500 && code < 600 && e.message().rfind("Recipient rejected", 0) == 0) {
                 log_.error("mail %s refused for good by the SMTP server: %s", row.getString("message_id"),
                            describe(e));
                 db_.execute("UPDATE mail_outbox SET state = 'failed', attempts = attempts + 1,"
@@ -184,9 +186,11 @@ int OutboxMailer::sendDue() {
                 }
                 continue;
             }
+            log_.warning("mail %s not accepted, will retry: %s", row.getString("message_id"), describe(e));
             retryLater(row, describe(e));
             break;  // the session may be unusable
         } catch (const Poco::Exception& e) {
+            log_.warning("mail %s not sent, will retry: %s", row.getString("message_id"), describe(e));
             retryLater(row, describe(e));
             break;
         }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <memory>
 
 #include "relais/Plugin.h"
 #include "relais/Version.h"
@@ -20,6 +21,12 @@ namespace {
 // owner, so they are deliberately never destroyed (not even by static destructors at exit).
 std::vector<boost::dll::shared_library>& libraries() {
     static auto* keep = new std::vector<boost::dll::shared_library>();
+    return *keep;
+}
+
+// The plugin objects, likewise: never destroyed, always reachable.
+std::vector<std::unique_ptr<Plugin>>& instances() {
+    static auto* keep = new std::vector<std::unique_ptr<Plugin>>();
     return *keep;
 }
 
@@ -136,6 +143,7 @@ void PluginHost::loadAll(const std::string& dir) {
                 LoadedPlugin info = it->second.info;
                 try {
                     info.plugin = it->second.create();
+                    instances().emplace_back(info.plugin);
                 } catch (const std::exception& e) {
                     log_.error("plugin %s skipped: its factory failed: %s", info.path, std::string(e.what()));
                     skipped_.push_back({info.name, info.path, std::string("factory failed: ") + e.what()});

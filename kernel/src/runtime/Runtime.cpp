@@ -209,19 +209,21 @@ void Runtime::registerPlugins() {
         for (const auto& p : plugins_->loaded())
             if (p.name == name) plugin = p.plugin;
         if (!plugin) continue;  // skipped with a plugin it depends on
-        PluginKernel view(*this, *scheduler_, *events_, name);
+        auto view = std::make_unique<PluginKernel>(*this, *scheduler_, *events_, name);
         try {
-            plugin->registerWith(view);
+            plugin->registerWith(*view);
         } catch (const std::exception& e) {
-            view.abandon();
+            view->abandon();
             plugins_->skip(name, std::string("registration failed: ") + e.what());
+            pluginViews_.push_back(std::move(view));
             continue;
         }
         try {
-            view.commit();
+            view->commit();
         } catch (const std::exception& e) {
             throw StartupError("plugin " + name + " cannot be registered: " + e.what());
         }
+        pluginViews_.push_back(std::move(view));
     }
 }
 

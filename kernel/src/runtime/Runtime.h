@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "config/ConfigLoader.h"
 #include "http/Dispatcher.h"
@@ -26,6 +27,7 @@ class InProcessEventBus;
 class MasterKey;
 class OutboxMailer;
 class PluginHost;
+class PluginKernel;
 namespace http {
 class HttpServer;
 class Router;
@@ -104,6 +106,8 @@ private:
     std::unique_ptr<http::Router> router_;
     std::unique_ptr<http::Dispatcher> dispatcher_;
     std::unique_ptr<http::HttpServer> server_;
+    // The views plugins registered through: they hold what the plugins keep references to.
+    std::vector<std::unique_ptr<PluginKernel>> pluginViews_;
 
     std::atomic<bool> databaseOk_{true};
     std::atomic<bool> storageOk_{true};

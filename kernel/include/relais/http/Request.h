@@ -11,14 +11,16 @@ class HTTPServerRequest;
 namespace relais::http {
 
 struct Route;
+class BodySource;
 
 /// One HTTP request, as handlers and middleware see it. Used by one thread. Created by the
 /// kernel's HTTP core; the body is read through read(), which enforces the route's size limit.
 class Request {
 public:
-    /// Kernel use only: wraps a parsed POCO request whose path was already validated.
-    Request(Poco::Net::HTTPServerRequest& request, std::string requestId, std::string path,
-            std::string rawQuery, std::string host, bool secure);
+    /// Kernel use only: wraps a parsed request whose path was already validated, and the
+    /// kernel's decoder of its body.
+    Request(Poco::Net::HTTPServerRequest& request, BodySource& body, std::string requestId,
+            std::string path, std::string rawQuery, std::string host, bool secure);
     Request(const Request&) = delete;
     Request& operator=(const Request&) = delete;
 
@@ -59,7 +61,7 @@ public:
     /// Reads the whole body, which must hold at most `limit` bytes (Problem 413 otherwise).
     std::string readAll(std::size_t limit);
     /// Whether every body byte was consumed (the connection can then be kept alive).
-    bool bodyConsumed() const { return bodyDone_; }
+    bool bodyConsumed() const;
     /// Body bytes read so far.
     std::int64_t bodyBytesRead() const { return bodyRead_; }
 
@@ -73,6 +75,7 @@ public:
 
 private:
     Poco::Net::HTTPServerRequest& request_;
+    BodySource& body_;
     std::string method_;
     std::string requestId_;
     std::string path_;
@@ -82,8 +85,6 @@ private:
     std::string mediaType_;
     bool secure_;
     std::int64_t contentLength_ = 0;
-    bool hasBody_ = false;
-    bool bodyDone_ = false;
     std::int64_t bodyRead_ = 0;
     std::int64_t bodyLimit_ = 0;
     const Route* route_ = nullptr;

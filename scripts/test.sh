@@ -1,0 +1,15 @@
+#!/bin/sh
+# `make test` after the build: start the services, run every CTest test, stop the services
+# whatever happened, exit non-zero on any failure.
+set -u
+build=$1
+here=$(cd "$(dirname "$0")/.." && pwd)
+scratch="$here/build/test-services"
+
+stop() { "$here/scripts/test-services.sh" stop "$scratch"; }
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+"$here/scripts/test-services.sh" start "$scratch" || exit 1
+. "$scratch/env"
+ctest --test-dir "$build" --output-on-failure --timeout 900 -j "$(nproc)"
