@@ -76,11 +76,16 @@ bool parseArgs(int argc, char** argv, Args& a, std::string& error) {
             }
             return argv[++i];
         };
-        if (arg == "--help" || arg == "-h") a.help = true;
-        else if (arg == "--version") a.version = true;
-        else if (arg == "--config") a.configFile = value(arg);
-        else if (arg.rfind("--config=", 0) == 0) a.configFile = arg.substr(9);
-        else if (arg == "--tenant") a.tenant = value(arg);
+        if (arg == "--help" || arg == "-h")
+            a.help = true;
+        else if (arg == "--version")
+            a.version = true;
+        else if (arg == "--config")
+            a.configFile = value(arg);
+        else if (arg.rfind("--config=", 0) == 0)
+            a.configFile = arg.substr(9);
+        else if (arg == "--tenant")
+            a.tenant = value(arg);
         else if (arg == "--set" || arg.rfind("--set=", 0) == 0) {
             std::string kv = arg == "--set" ? value(arg) : arg.substr(6);
             auto eq = kv.find('=');
@@ -95,7 +100,8 @@ bool parseArgs(int argc, char** argv, Args& a, std::string& error) {
         } else {
             a.verb.push_back(arg);
         }
-        if (!error.empty()) return false;
+        if (!error.empty())
+            return false;
     }
     return true;
 }
@@ -110,24 +116,24 @@ std::string displayUrl(const relais::Runtime& rt) {
     std::string address = rt.config().getString("http.address");
     if (address == "127.0.0.1" || address == "0.0.0.0" || address == "::1" || address == "::")
         address = "localhost";
-    return std::string(rt.config().getBool("tls.enabled") ? "https" : "http") + "://" + address + ":" +
-           std::to_string(rt.httpPort());
+    return std::string(rt.config().getBool("tls.enabled") ? "https" : "http") + "://" + address +
+           ":" + std::to_string(rt.httpPort());
 }
 
 int serve(relais::Runtime& rt, const sigset_t& signals) {
     rt.open();
     rt.start();
-    const std::string dataDir = std::filesystem::absolute(rt.config().getString("data.dir")).string();
+    const std::string dataDir =
+        std::filesystem::absolute(rt.config().getString("data.dir")).string();
     const std::string pidFile = dataDir + "/relaisd.pid";
-    {
-        std::ofstream(pidFile) << ::getpid() << "\n";
-    }
+    { std::ofstream(pidFile) << ::getpid() << "\n"; }
     const std::string url = displayUrl(rt);
-    std::printf("\nRelais %s is running.\n"
-                "  Open    %s/healthz\n"
-                "  Data    %s\n"
-                "  Stop    Ctrl-C, or: kill -TERM $(cat %s)\n\n",
-                relais::kVersion, url.c_str(), dataDir.c_str(), pidFile.c_str());
+    std::printf(
+        "\nRelais %s is running.\n"
+        "  Open    %s/healthz\n"
+        "  Data    %s\n"
+        "  Stop    Ctrl-C, or: kill -TERM $(cat %s)\n\n",
+        relais::kVersion, url.c_str(), dataDir.c_str(), pidFile.c_str());
     std::fflush(stdout);
     int sig = 0;
     sigwait(&signals, &sig);
@@ -140,7 +146,8 @@ int serve(relais::Runtime& rt, const sigset_t& signals) {
 int showJobs(relais::Runtime& rt) {
     rt.open();
     auto jobs = rt.scheduler().status();
-    std::printf("%-24s %-10s %-26s %10s  %s\n", "JOB", "OUTCOME", "LAST RUN (UTC)", "DURATION", "ERROR");
+    std::printf("%-24s %-10s %-26s %10s  %s\n", "JOB", "OUTCOME", "LAST RUN (UTC)", "DURATION",
+                "ERROR");
     for (const auto& j : jobs) {
         std::printf("%-24s %-10s %-26s %8lldms  %s\n", j.name.c_str(),
                     j.lastOutcome.empty() ? "never" : j.lastOutcome.c_str(),
@@ -159,9 +166,10 @@ int verifyJournal(relais::Runtime& rt, const std::string& tenant) {
                     static_cast<long long>(v.entriesChecked));
         return 0;
     }
-    std::printf("journal %s: BROKEN at seq %lld (entry id %lld): %s; %lld entries checked\n", chain.c_str(),
-                static_cast<long long>(v.firstBadSeq), static_cast<long long>(v.firstBadEntryId),
-                v.problem.c_str(), static_cast<long long>(v.entriesChecked));
+    std::printf("journal %s: BROKEN at seq %lld (entry id %lld): %s; %lld entries checked\n",
+                chain.c_str(), static_cast<long long>(v.firstBadSeq),
+                static_cast<long long>(v.firstBadEntryId), v.problem.c_str(),
+                static_cast<long long>(v.entriesChecked));
     return kExitJournal;
 }
 
@@ -193,7 +201,8 @@ int main(int argc, char** argv) {
     }
     const std::string verb = [&] {
         std::string v;
-        for (const auto& w : args.verb) v += (v.empty() ? "" : " ") + w;
+        for (const auto& w : args.verb)
+            v += (v.empty() ? "" : " ") + w;
         return v;
     }();
     if (!verb.empty() && verb != "migrate" && verb != "jobs" && verb != "journal verify" &&
@@ -207,7 +216,8 @@ int main(int argc, char** argv) {
         relais::ConfigLoader loader;
         loader.loadFile(args.configFile);
         loader.loadEnvironment(environ);
-        for (const auto& [k, v] : args.overrides) loader.setOverride(k, v, "command line --set " + k);
+        for (const auto& [k, v] : args.overrides)
+            loader.setOverride(k, v, "command line --set " + k);
         rt = relais::Runtime::configure(loader, binaryDir(), true);
     } catch (const relais::ConfigError& e) {
         std::fprintf(stderr, "relaisd: %s\n", e.what());
@@ -217,15 +227,19 @@ int main(int argc, char** argv) {
 
     int code = 0;
     try {
-        if (verb.empty()) code = serve(*rt, signals);
+        if (verb.empty())
+            code = serve(*rt, signals);
         else if (verb == "migrate") {
             rt->open();
             std::printf("migrations applied; the database is up to date\n");
-        } else if (verb == "jobs") code = showJobs(*rt);
-        else if (verb == "journal verify") code = verifyJournal(*rt, args.tenant);
+        } else if (verb == "jobs")
+            code = showJobs(*rt);
+        else if (verb == "journal verify")
+            code = verifyJournal(*rt, args.tenant);
         else if (verb == "config check") {
             for (const auto& [k, v] : rt->config().printable())
-                std::printf("%s = %s    # %s\n", k.c_str(), v.c_str(), rt->config().sourceOf(k).c_str());
+                std::printf("%s = %s    # %s\n", k.c_str(), v.c_str(),
+                            rt->config().sourceOf(k).c_str());
         }
     } catch (const relais::StartupError& e) {
         std::fprintf(stderr, "relaisd: %s\n", e.what());

@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             std::string d = argv[++i];
-            relais::test::setDialect(d == "mysql" ? relais::db::Dialect::MySQL : relais::db::Dialect::SQLite);
+            relais::test::setDialect(d == "mysql" ? relais::db::Dialect::MySQL
+                                                  : relais::db::Dialect::SQLite);
         } else {
             only = argv[i];
         }

@@ -1,5 +1,6 @@
 #include "TestSupport.h"
 
+#include <Poco/Logger.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -24,6 +25,7 @@
 #include <thread>
 
 #include "config/ConfigLoader.h"
+#include "migrate/Migrator.h"
 #include "relais/Random.h"
 #include "runtime/Runtime.h"
 
@@ -37,9 +39,15 @@ namespace {
 db::Dialect currentDialect = db::Dialect::SQLite;
 }
 
-std::string sourceDir() { return RELAIS_SOURCE_DIR; }
-std::string binaryDir() { return RELAIS_BINARY_DIR; }
-std::string fixturePluginsDir() { return binaryDir() + "/tests/fixture-plugins"; }
+std::string sourceDir() {
+    return RELAIS_SOURCE_DIR;
+}
+std::string binaryDir() {
+    return RELAIS_BINARY_DIR;
+}
+std::string fixturePluginsDir() {
+    return binaryDir() + "/tests/fixture-plugins";
+}
 
 TempDir::TempDir() {
     const fs::path root = fs::path(binaryDir()) / "test-tmp";
@@ -51,17 +59,25 @@ TempDir::TempDir() {
 
 TempDir::~TempDir() {
     std::error_code ec;
-    if (!std::getenv("RELAIS_TEST_KEEP")) fs::remove_all(path_, ec);
+    if (!std::getenv("RELAIS_TEST_KEEP"))
+        fs::remove_all(path_, ec);
 }
 
-db::Dialect dialect() { return currentDialect; }
-void setDialect(db::Dialect d) { currentDialect = d; }
-const char* dialectName() { return currentDialect == db::Dialect::SQLite ? "sqlite" : "mysql"; }
+db::Dialect dialect() {
+    return currentDialect;
+}
+void setDialect(db::Dialect d) {
+    currentDialect = d;
+}
+const char* dialectName() {
+    return currentDialect == db::Dialect::SQLite ? "sqlite" : "mysql";
+}
 
 std::string requiredEnv(const char* name) {
     const char* v = std::getenv(name);
     if (!v || !*v)
-        CPPUNIT_FAIL(std::string(name) + " is not set: run the suite through `make test`, which "
+        CPPUNIT_FAIL(std::string(name) +
+                     " is not set: run the suite through `make test`, which "
                      "starts the services it needs");
     return v;
 }
@@ -90,7 +106,8 @@ TestDatabase::TestDatabase() {
 }
 
 TestDatabase::~TestDatabase() {
-    if (mysqlName_.empty()) return;
+    if (mysqlName_.empty())
+        return;
     try {
         auto admin = db::Database::open(mariadbAdmin());
         admin->acquire()->executeScript("DROP DATABASE IF EXISTS " + mysqlName_);
@@ -116,12 +133,14 @@ db::DatabaseOptions TestDatabase::options() const {
 std::map<std::string, std::string> TestDatabase::settings() const {
     const auto o = options();
     if (currentDialect == db::Dialect::MySQL)
-        return {{"db.driver", "mysql"},  {"db.host", o.host}, {"db.port", std::to_string(o.port)},
-                {"db.name", o.name},     {"db.user", o.user}, {"db.password", o.password}};
+        return {{"db.driver", "mysql"}, {"db.host", o.host}, {"db.port", std::to_string(o.port)},
+                {"db.name", o.name},    {"db.user", o.user}, {"db.password", o.password}};
     return {{"db.driver", "sqlite"}, {"db.sqlite_path", o.sqlitePath}};
 }
 
-std::unique_ptr<db::Database> TestDatabase::open() const { return db::Database::open(options()); }
+std::unique_ptr<db::Database> TestDatabase::open() const {
+    return db::Database::open(options());
+}
 
 std::map<std::string, std::string> baseSettings(const TempDir& dataDir, const TestDatabase& db) {
     std::map<std::string, std::string> s = {
@@ -134,25 +153,46 @@ std::map<std::string, std::string> baseSettings(const TempDir& dataDir, const Te
         {"db.health_interval_ms", "200"},
         {"http.shutdown_grace_ms", "2000"},
     };
-    for (const auto& [k, v] : db.settings()) s[k] = v;
+    for (const auto& [k, v] : db.settings())
+        s[k] = v;
     return s;
+}
+
+std::map<std::string, std::string> fixtureSettings(const TempDir& dataDir, const TestDatabase& db) {
+    auto s = baseSettings(dataDir, db);
+    s["plugins.dir"] = fixturePluginsDir();
+    s["migrations.dir"] = sourceDir() + "/migrations," + sourceDir() + "/tests/fixtures/migrations";
+    return s;
+}
+
+MigratedDatabase::MigratedDatabase() : db_(test_.open()) {
+    Migrator(*db_, {sourceDir() + "/migrations"}, Poco::Logger::get("test")).migrate("kernel");
+}
+
+MigratedDatabase::~MigratedDatabase() {
+    db_.reset();
 }
 
 TestServer::TestServer(std::map<std::string, std::string> settings,
                        const std::function<void(Runtime&)>& beforeStart) {
     ConfigLoader loader;
-    for (const auto& [k, v] : settings) loader.setOverride(k, v, "test setting " + k);
+    for (const auto& [k, v] : settings)
+        loader.setOverride(k, v, "test setting " + k);
     runtime_ = Runtime::configure(loader, binaryDir() + "/bin", false);
     runtime_->open();
-    if (beforeStart) beforeStart(*runtime_);
+    if (beforeStart)
+        beforeStart(*runtime_);
     runtime_->start();
 }
 
 TestServer::~TestServer() {
-    if (runtime_) runtime_->stop();
+    if (runtime_)
+        runtime_->stop();
 }
 
-std::uint16_t TestServer::port() const { return runtime_->httpPort(); }
+std::uint16_t TestServer::port() const {
+    return runtime_->httpPort();
+}
 
 HttpResult http(std::uint16_t port, const std::string& method, const std::string& path,
                 const std::string& body, const std::string& contentType,
@@ -161,8 +201,10 @@ HttpResult http(std::uint16_t port, const std::string& method, const std::string
     session.setTimeout(Poco::Timespan(30, 0));
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     request.setHost("localhost");
-    for (const auto& [k, v] : headers) request.set(k, v);
-    if (!contentType.empty()) request.setContentType(contentType);
+    for (const auto& [k, v] : headers)
+        request.set(k, v);
+    if (!contentType.empty())
+        request.setContentType(contentType);
     if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
         request.setContentLength(static_cast<std::streamsize>(body.size()));
     session.sendRequest(request) << body;
@@ -170,14 +212,16 @@ HttpResult http(std::uint16_t port, const std::string& method, const std::string
     std::istream& in = session.receiveResponse(response);
     HttpResult r;
     r.status = response.getStatus();
-    for (const auto& [k, v] : response) r.headers[Poco::toLower(k)] = v;
+    for (const auto& [k, v] : response)
+        r.headers[Poco::toLower(k)] = v;
     std::ostringstream out;
     Poco::StreamCopier::copyStream(in, out);
     r.body = out.str();
     return r;
 }
 
-std::string rawExchange(std::uint16_t port, const std::string& bytes, int timeoutMs) {
+std::string rawExchange(std::uint16_t port, const std::string& bytes, int timeoutMs,
+                        bool untilClose) {
     Poco::Net::StreamSocket socket;
     socket.connect(Poco::Net::SocketAddress("127.0.0.1", port), Poco::Timespan(5, 0));
     socket.setReceiveTimeout(Poco::Timespan(static_cast<long>(timeoutMs) * 1000));
@@ -185,7 +229,8 @@ std::string rawExchange(std::uint16_t port, const std::string& bytes, int timeou
     try {
         while (sent < bytes.size()) {
             int n = socket.sendBytes(bytes.data() + sent, static_cast<int>(bytes.size() - sent));
-            if (n <= 0) break;
+            if (n <= 0)
+                break;
             sent += static_cast<std::size_t>(n);
         }
     } catch (const Poco::Exception&) {
@@ -194,10 +239,24 @@ std::string rawExchange(std::uint16_t port, const std::string& bytes, int timeou
     std::string out;
     char buf[8192];
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    // One whole response with a Content-Length is enough: no need to wait for a keep-alive
+    // connection to time out.
+    auto complete = [&] {
+        auto end = out.find("\r\n\r\n");
+        if (end == std::string::npos)
+            return false;
+        std::string head = Poco::toLower(out.substr(0, end));
+        auto cl = head.find("\r\ncontent-length:");
+        if (cl == std::string::npos)
+            return false;
+        std::size_t length = std::strtoul(head.c_str() + cl + 17, nullptr, 10);
+        return !untilClose && out.size() >= end + 4 + length && head.compare(9, 3, "100") != 0;
+    };
     try {
-        while (std::chrono::steady_clock::now() < deadline) {
+        while (std::chrono::steady_clock::now() < deadline && !complete()) {
             int n = socket.receiveBytes(buf, sizeof buf);
-            if (n <= 0) break;
+            if (n <= 0)
+                break;
             out.append(buf, static_cast<std::size_t>(n));
         }
     } catch (const Poco::Exception&) {
@@ -207,7 +266,8 @@ std::string rawExchange(std::uint16_t port, const std::string& bytes, int timeou
 }
 
 int statusOf(const std::string& raw) {
-    if (raw.compare(0, 5, "HTTP/") != 0) return 0;
+    if (raw.compare(0, 5, "HTTP/") != 0)
+        return 0;
     auto sp = raw.find(' ');
     return sp == std::string::npos ? 0 : std::atoi(raw.c_str() + sp + 1);
 }
@@ -221,7 +281,8 @@ void waitUntil(const std::function<bool()>& condition, int timeoutMs, const std:
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     while (!condition()) {
         if (std::chrono::steady_clock::now() > deadline)
-            CPPUNIT_FAIL("timed out after " + std::to_string(timeoutMs) + " ms waiting for " + what);
+            CPPUNIT_FAIL("timed out after " + std::to_string(timeoutMs) + " ms waiting for " +
+                         what);
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 }
@@ -247,11 +308,14 @@ RelaisdProcess::RelaisdProcess(const std::vector<std::string>& args, const std::
         int fd = ::open(outFile_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         ::dup2(fd, 1);
         ::dup2(fd, 2);
-        if (::chdir(workDir.c_str()) != 0) ::_exit(126);
-        for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+        if (::chdir(workDir.c_str()) != 0)
+            ::_exit(126);
+        for (const auto& [k, v] : env)
+            ::setenv(k.c_str(), v.c_str(), 1);
         std::vector<char*> argv;
         argv.push_back(const_cast<char*>(exe.c_str()));
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        for (const auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
         ::execv(exe.c_str(), argv.data());
         ::_exit(127);
@@ -268,7 +332,8 @@ RelaisdProcess::~RelaisdProcess() {
 }
 
 bool RelaisdProcess::running() {
-    if (exitCode_ >= 0) return false;
+    if (exitCode_ >= 0)
+        return false;
     int status = 0;
     pid_t r = ::waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
@@ -291,7 +356,8 @@ std::uint16_t RelaisdProcess::waitListening(int timeoutMs) {
                 return true;
             }
             if (!running())
-                CPPUNIT_FAIL("relaisd exited with " + std::to_string(exitCode_) + " before listening:\n" + out);
+                CPPUNIT_FAIL("relaisd exited with " + std::to_string(exitCode_) +
+                             " before listening:\n" + out);
             return false;
         },
         timeoutMs, "relaisd to listen");
@@ -303,18 +369,24 @@ int RelaisdProcess::wait(int timeoutMs) {
     return exitCode_;
 }
 
-void RelaisdProcess::signal(int sig) { ::kill(pid_, sig); }
+void RelaisdProcess::signal(int sig) {
+    ::kill(pid_, sig);
+}
 
-std::string RelaisdProcess::output() const { return readFile(outFile_); }
+std::string RelaisdProcess::output() const {
+    return readFile(outFile_);
+}
 
 int runCommand(const std::string& command, std::string* output) {
     std::string cmd = command + " 2>&1";
     FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return -1;
+    if (!p)
+        return -1;
     char buf[4096];
     std::size_t n;
     while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
-        if (output) output->append(buf, n);
+        if (output)
+            output->append(buf, n);
     int status = ::pclose(p);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
@@ -322,25 +394,30 @@ int runCommand(const std::string& command, std::string* output) {
 Certificate makeCertificate(const TempDir& dir) {
     Certificate c{dir.file("cert.pem"), dir.file("key.pem")};
     std::string out;
-    int rc = runCommand("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost"
-                        " -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " + c.keyFile +
-                            " -out " + c.certFile,
-                        &out);
+    int rc = runCommand(
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost"
+        " -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+            c.keyFile + " -out " + c.certFile,
+        &out);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, rc);
     return c;
 }
 
 SmtpServer::SmtpServer(int port, std::string maildir, const std::vector<std::string>& extraArgs) {
     const std::string ready = maildir + ".ready-" + toHex(randomBytes(4));
-    std::vector<std::string> args = {"/usr/bin/python3", sourceDir() + "/tests/support/smtp_server.py",
-                                     "--port", std::to_string(port), "--maildir", maildir, "--ready-file", ready};
+    std::vector<std::string> args = {
+        "/usr/bin/python3", sourceDir() + "/tests/support/smtp_server.py",
+        "--port",           std::to_string(port),
+        "--maildir",        maildir,
+        "--ready-file",     ready};
     args.insert(args.end(), extraArgs.begin(), extraArgs.end());
     pid_ = ::fork();
     if (pid_ == 0) {
         int devnull = ::open("/dev/null", O_WRONLY);
         ::dup2(devnull, 1);
         std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        for (auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
         ::execv(argv[0], argv.data());
         ::_exit(127);
@@ -348,10 +425,13 @@ SmtpServer::SmtpServer(int port, std::string maildir, const std::vector<std::str
     waitUntil([&] { return fs::exists(ready); }, 15000, "the SMTP server to start");
 }
 
-SmtpServer::~SmtpServer() { stop(); }
+SmtpServer::~SmtpServer() {
+    stop();
+}
 
 void SmtpServer::stop() {
-    if (pid_ <= 0) return;
+    if (pid_ <= 0)
+        return;
     ::kill(pid_, SIGTERM);
     int status;
     ::waitpid(pid_, &status, 0);
@@ -363,8 +443,10 @@ std::vector<std::string> maildirMessages(const std::string& maildir) {
     for (const char* sub : {"new", "cur"}) {
         std::error_code ec;
         fs::path dir = fs::path(maildir) / sub;
-        if (!fs::is_directory(dir, ec)) continue;
-        for (const auto& e : fs::directory_iterator(dir, ec)) out.push_back(readFile(e.path().string()));
+        if (!fs::is_directory(dir, ec))
+            continue;
+        for (const auto& e : fs::directory_iterator(dir, ec))
+            out.push_back(readFile(e.path().string()));
     }
     return out;
 }

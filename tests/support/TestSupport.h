@@ -67,9 +67,25 @@ private:
     std::string mysqlName_;
 };
 
+/// A TestDatabase with the kernel's migrations applied, and a pool on it.
+class MigratedDatabase {
+public:
+    MigratedDatabase();
+    ~MigratedDatabase();
+    db::Database& operator*() { return *db_; }
+    db::Database* operator->() { return db_.get(); }
+    const TestDatabase& test() const { return test_; }
+
+private:
+    TestDatabase test_;
+    std::unique_ptr<db::Database> db_;
+};
+
 /// Settings every in-process server of the tests starts from: port 0, a scratch data folder,
 /// the repository's migrations, fast job ticks, no plugins.
 std::map<std::string, std::string> baseSettings(const TempDir& dataDir, const TestDatabase& db);
+/// The same, with the fixture plugins of tests/fixtures/plugins and their migrations.
+std::map<std::string, std::string> fixtureSettings(const TempDir& dataDir, const TestDatabase& db);
 
 /// relaisd in-process: configure, open, start; stopped at destruction.
 class TestServer {
@@ -99,9 +115,11 @@ HttpResult http(std::uint16_t port, const std::string& method, const std::string
                 const std::string& body = {}, const std::string& contentType = {},
                 const std::map<std::string, std::string>& headers = {});
 
-/// Writes raw bytes to 127.0.0.1:port and returns everything read until the server closes or
-/// `timeoutMs` passes. For malformed requests that no client library would send.
-std::string rawExchange(std::uint16_t port, const std::string& bytes, int timeoutMs = 5000);
+/// Writes raw bytes to 127.0.0.1:port and returns what comes back until the server closes, one
+/// whole response with a Content-Length has arrived, or `timeoutMs` passes. For malformed
+/// requests that no client library would send.
+std::string rawExchange(std::uint16_t port, const std::string& bytes, int timeoutMs = 5000,
+                        bool untilClose = false);
 
 /// The status code of a raw HTTP response ("HTTP/1.1 404 ..."), or 0.
 int statusOf(const std::string& rawResponse);

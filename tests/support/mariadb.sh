@@ -14,7 +14,9 @@ start)
   port=$3
   mkdir -p "$dir"
   if [ ! -d "$dir/data/mysql" ]; then
-    mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal \
+    # --force: a minimal system (a debootstrap root) may not resolve localhost, which the
+    # installer otherwise insists on.
+    mariadb-install-db --no-defaults --force --datadir="$dir/data" --auth-root-authentication-method=normal \
       --skip-test-db $user_opt >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
   fi
   # shellcheck disable=SC2086

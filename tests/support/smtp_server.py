@@ -61,7 +61,8 @@ def main():
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = isinstance(auth_data, LoginPassword) and \
                 auth_data.login.decode() == user and auth_data.password.decode() == password
-            return AuthResult(success=ok)
+            # handled=False: aiosmtpd then answers 535 itself (its default is to stay silent).
+            return AuthResult(success=ok, handled=False)
 
         kwargs.update(authenticator=authenticator, auth_required=True,
                       auth_require_tls=bool(a.tls_cert))

@@ -86,7 +86,8 @@ public:
 class Error : public std::runtime_error {
 public:
     enum class Kind {
-        Transient,    ///< deadlock, lock timeout, busy, connection lost: the transaction may be retried
+        Transient,    ///< deadlock, lock timeout, busy, connection lost: the transaction may be
+                      ///< retried
         Unavailable,  ///< the database cannot be reached, or a commit's outcome is unknown
         Constraint,   ///< unique key, foreign key or check violated
         Other,        ///< a bug: bad SQL, wrong types

@@ -28,11 +28,11 @@ struct JobStatus {
     std::string name;
     std::int64_t intervalMs = 0;
     std::int64_t nextRunAtMs = 0;
-    std::int64_t lastStartedAtMs = 0;   ///< 0 if never run
+    std::int64_t lastStartedAtMs = 0;  ///< 0 if never run
     std::int64_t lastDurationMs = 0;
-    std::string lastOutcome;            ///< "ok", "failed" or "" if never run
+    std::string lastOutcome;  ///< "ok", "failed" or "" if never run
     std::string lastError;
-    std::string leaseOwner;             ///< the node running it now, or ""
+    std::string leaseOwner;  ///< the node running it now, or ""
     std::int64_t runs = 0;
     std::int64_t failures = 0;
 };

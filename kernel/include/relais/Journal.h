@@ -21,7 +21,7 @@ struct JournalActor {
 struct JournalEntry {
     std::string tenantId;  ///< empty: the platform's chain
     JournalActor actor;
-    std::string action;    ///< dotted: "auth.login", "transfer.created"
+    std::string action;  ///< dotted: "auth.login", "transfer.created"
     std::string objectType;
     std::string objectId;
     std::string ip;
@@ -52,7 +52,7 @@ struct JournalQuery {
     std::string tenantId;
     std::int64_t fromMs = 0;
     std::int64_t toMs = 0;
-    std::string action;   ///< exact, or a prefix ending in '.' ("auth.")
+    std::string action;  ///< exact, or a prefix ending in '.' ("auth.")
     std::string actorId;
     std::int64_t afterId = 0;  ///< pagination: entries with a larger id
     int limit = 50;

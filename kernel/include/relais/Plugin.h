@@ -25,10 +25,10 @@ public:
 /// What a plugin says about itself, read by the host after the ABI check and before creating
 /// it. Plain C types, so that it can be read without running plugin code.
 struct PluginManifest {
-    const char* name;                  ///< the module name: [a-z][a-z0-9_]*
-    const char* version;               ///< semantic version, "1.2.0"
+    const char* name;     ///< the module name: [a-z][a-z0-9_]*
+    const char* version;  ///< semantic version, "1.2.0"
     const char* description;
-    const char* const* dependencies;   ///< other plugins' names, nullptr-terminated; or nullptr
+    const char* const* dependencies;  ///< other plugins' names, nullptr-terminated; or nullptr
 };
 
 }  // namespace relais

@@ -13,13 +13,15 @@
 ///
 ///   static const char* const kDeps[] = {"wesend", nullptr};
 ///   RELAIS_PLUGIN(SantePlugin, "sante", "1.0.0", "Health-data variant", kDeps)
-#define RELAIS_PLUGIN(PluginClass, Name, VersionText, Description, Dependencies)             \
-    namespace relais_plugin_entry {                                                        \
-    const std::uint32_t abiVersion = ::relais::kPluginAbiVersion;                          \
+#define RELAIS_PLUGIN(PluginClass, Name, VersionText, Description, Dependencies)              \
+    namespace relais_plugin_entry {                                                           \
+    const std::uint32_t abiVersion = ::relais::kPluginAbiVersion;                             \
     const ::relais::PluginManifest manifest = {Name, VersionText, Description, Dependencies}; \
-    ::relais::Plugin* create() { return new PluginClass(); }                               \
-    }                                                                                      \
-    BOOST_DLL_ALIAS(relais_plugin_entry::abiVersion,                                       \
-                    BOOST_PP_CAT(relais_plugin_abi_v, RELAIS_PLUGIN_ABI_VERSION))          \
-    BOOST_DLL_ALIAS(relais_plugin_entry::manifest, relais_plugin_manifest)                 \
+    ::relais::Plugin* create() {                                                              \
+        return new PluginClass();                                                             \
+    }                                                                                         \
+    }                                                                                         \
+    BOOST_DLL_ALIAS(relais_plugin_entry::abiVersion,                                          \
+                    BOOST_PP_CAT(relais_plugin_abi_v, RELAIS_PLUGIN_ABI_VERSION))             \
+    BOOST_DLL_ALIAS(relais_plugin_entry::manifest, relais_plugin_manifest)                    \
     BOOST_DLL_ALIAS(relais_plugin_entry::create, relais_plugin_create)

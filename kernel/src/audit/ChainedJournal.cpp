@@ -29,7 +29,8 @@ StoredJournalEntry fromRow(const db::Row& r) {
     s.atMs = r.getInt("at");
     const std::string chain = r.getString("chain");
     s.entry.tenantId = chain.rfind("t:", 0) == 0 ? chain.substr(2) : std::string();
-    s.entry.actor = {r.getString("actor_type"), r.getString("actor_id"), r.getString("actor_email")};
+    s.entry.actor = {r.getString("actor_type"), r.getString("actor_id"),
+                     r.getString("actor_email")};
     s.entry.action = r.getString("action");
     s.entry.objectType = r.getString("object_type");
     s.entry.objectId = r.getString("object_id");
@@ -83,8 +84,10 @@ std::string ChainedJournal::headMac(const std::string& chain, std::int64_t seq,
 
 std::int64_t ChainedJournal::append(db::Connection& tx, const JournalEntry& input) {
     JournalEntry e = input;
-    if (e.details.empty()) e.details = "{}";
-    if (e.action.empty()) throw std::invalid_argument("a journal entry needs an action");
+    if (e.details.empty())
+        e.details = "{}";
+    if (e.action.empty())
+        throw std::invalid_argument("a journal entry needs an action");
     const std::string chain = chainOf(e.tenantId);
     const bool mysql = tx.dialect() == db::Dialect::MySQL;
     tx.execute(std::string(mysql ? "INSERT IGNORE" : "INSERT OR IGNORE") +
@@ -101,11 +104,12 @@ std::int64_t ChainedJournal::append(db::Connection& tx, const JournalEntry& inpu
     const std::int64_t seq = prevSeq + 1;
     const std::int64_t at = nowMs();
     const std::string hash = entryHash(chain, seq, at, e, prevHash);
-    tx.execute("INSERT INTO journal (chain, seq, at, actor_type, actor_id, actor_email, action,"
-               " object_type, object_id, ip, details, prev_hash, hash)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               {chain, seq, at, e.actor.type, e.actor.id, e.actor.email, e.action, e.objectType,
-                e.objectId, e.ip, e.details, prevHash, hash});
+    tx.execute(
+        "INSERT INTO journal (chain, seq, at, actor_type, actor_id, actor_email, action,"
+        " object_type, object_id, ip, details, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {chain, seq, at, e.actor.type, e.actor.id, e.actor.email, e.action, e.objectType,
+         e.objectId, e.ip, e.details, prevHash, hash});
     const std::int64_t id = tx.lastInsertId();
     tx.execute("UPDATE journal_heads SET seq = ?, hash = ?, mac = ? WHERE chain = ?",
                {seq, hash, headMac(chain, seq, hash), chain});
@@ -141,43 +145,53 @@ JournalVerification ChainedJournal::verify(const std::string& tenantId) {
     };
     std::int64_t afterSeq = 0;
     for (;;) {
-        const auto page = db_.query(std::string("SELECT ") + kColumns +
-                                        " FROM journal WHERE chain = ? AND seq > ? ORDER BY seq LIMIT 1000",
-                                    {chain, afterSeq});
-        if (page.empty()) break;
+        const auto page =
+            db_.query(std::string("SELECT ") + kColumns +
+                          " FROM journal WHERE chain = ? AND seq > ? ORDER BY seq LIMIT 1000",
+                      {chain, afterSeq});
+        if (page.empty())
+            break;
         for (std::size_t i = 0; i < page.size(); ++i) {
             const db::Row& r = page[i];
             const StoredJournalEntry s = fromRow(r);
             ++v.entriesChecked;
-            if (s.seq != expected) return bad(s.id, expected, "missing");
+            if (s.seq != expected)
+                return bad(s.id, expected, "missing");
             const std::string stored = r.getString("hash");
             const std::string linked = r.getString("prev_hash");
             if (!constantTimeEquals(stored, entryHash(chain, s.seq, s.atMs, s.entry, linked)) ||
                 linked != prevHash) {
                 // A forged row between two genuine ones: the next one still links past it.
                 std::string nextPrev;
-                if (i + 1 < page.size()) nextPrev = page[i + 1].getString("prev_hash");
+                if (i + 1 < page.size())
+                    nextPrev = page[i + 1].getString("prev_hash");
                 else {
-                    auto next = db_.query("SELECT prev_hash FROM journal WHERE chain = ? AND seq > ?"
-                                          " ORDER BY seq LIMIT 1",
-                                          {chain, s.seq});
-                    if (!next.empty()) nextPrev = next[0].getString("prev_hash");
+                    auto next = db_.query(
+                        "SELECT prev_hash FROM journal WHERE chain = ? AND seq > ?"
+                        " ORDER BY seq LIMIT 1",
+                        {chain, s.seq});
+                    if (!next.empty())
+                        nextPrev = next[0].getString("prev_hash");
                 }
-                return bad(s.id, s.seq, !nextPrev.empty() && nextPrev == prevHash ? "inserted" : "altered");
+                return bad(s.id, s.seq,
+                           !nextPrev.empty() && nextPrev == prevHash ? "inserted" : "altered");
             }
             prevHash = stored;
             ++expected;
             afterSeq = s.seq;
         }
     }
-    const auto head = db_.query("SELECT seq, hash, mac FROM journal_heads WHERE chain = ?", {chain});
+    const auto head =
+        db_.query("SELECT seq, hash, mac FROM journal_heads WHERE chain = ?", {chain});
     if (!head.empty()) {
         const std::int64_t headSeq = head[0].getInt("seq");
         const std::string headHash = head[0].getString("hash");
         if (!constantTimeEquals(head[0].getString("mac"), headMac(chain, headSeq, headHash)))
             return bad(0, headSeq, "altered");
-        if (headSeq >= expected) return bad(0, expected, "missing");
-        if (headHash != prevHash) return bad(0, expected - 1, "altered");
+        if (headSeq >= expected)
+            return bad(0, expected, "missing");
+        if (headHash != prevHash)
+            return bad(0, expected - 1, "altered");
     } else if (v.entriesChecked > 0) {
         return bad(0, expected, "missing");
     }
@@ -185,7 +199,8 @@ JournalVerification ChainedJournal::verify(const std::string& tenantId) {
 }
 
 std::vector<StoredJournalEntry> ChainedJournal::list(const JournalQuery& q) {
-    std::string sql = std::string("SELECT ") + kColumns + " FROM journal WHERE chain = ? AND id > ?";
+    std::string sql =
+        std::string("SELECT ") + kColumns + " FROM journal WHERE chain = ? AND id > ?";
     db::Params params{chainOf(q.tenantId), q.afterId};
     if (q.fromMs > 0) {
         sql += " AND at >= ?";
@@ -200,7 +215,8 @@ std::vector<StoredJournalEntry> ChainedJournal::list(const JournalQuery& q) {
             sql += " AND action LIKE ?";
             std::string escaped;
             for (char c : q.action) {
-                if (c == '%' || c == '_' || c == '!') escaped += '!';
+                if (c == '%' || c == '_' || c == '!')
+                    escaped += '!';
                 escaped += c;
             }
             params.emplace_back(escaped + "%");
@@ -217,7 +233,8 @@ std::vector<StoredJournalEntry> ChainedJournal::list(const JournalQuery& q) {
     sql += " ORDER BY id LIMIT ?";
     params.emplace_back(std::max(1, std::min(q.limit, 1000)));
     std::vector<StoredJournalEntry> out;
-    for (const auto& r : db_.query(sql, params)) out.push_back(fromRow(r));
+    for (const auto& r : db_.query(sql, params))
+        out.push_back(fromRow(r));
     return out;
 }
 

@@ -18,7 +18,8 @@ std::string randomBytes(std::size_t n) {
 }
 
 std::string randomToken(std::size_t bytes) {
-    if (bytes < 16) throw std::invalid_argument("a token needs at least 128 bits");
+    if (bytes < 16)
+        throw std::invalid_argument("a token needs at least 128 bits");
     static const char kAlphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     const std::string raw = randomBytes(bytes);
@@ -34,7 +35,8 @@ std::string randomToken(std::size_t bytes) {
             out.push_back(kAlphabet[(acc >> bits) & 0x3F]);
         }
     }
-    if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3F]);
+    if (bits > 0)
+        out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3F]);
     return out;
 }
 
@@ -42,7 +44,8 @@ std::string randomId(const std::string& prefix) {
     static const char kBase32[] = "abcdefghijklmnopqrstuvwxyz234567";
     const std::string raw = randomBytes(20);
     std::string out = prefix + "_";
-    for (unsigned char c : raw) out.push_back(kBase32[c & 0x1F]);
+    for (unsigned char c : raw)
+        out.push_back(kBase32[c & 0x1F]);
     return out;
 }
 
@@ -73,7 +76,8 @@ std::string hmacSha256(const std::string& key, const std::string& data) {
 }
 
 bool constantTimeEquals(const std::string& a, const std::string& b) {
-    if (a.size() != b.size()) return false;
+    if (a.size() != b.size())
+        return false;
     return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 

@@ -29,10 +29,12 @@ std::int64_t parseRfc3339(const std::string& text) {
     int tzd = 0;
     Poco::DateTime dt;
     // Require the full date-time form: "2026-11-26T12:00:00Z" with an optional fraction.
-    if (text.size() < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't'))
+    if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
+        (text[10] != 'T' && text[10] != 't'))
         throw std::invalid_argument("not an RFC 3339 date-time");
     try {
-        if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, dt, tzd))
+        if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, dt,
+                                            tzd))
             throw std::invalid_argument("not an RFC 3339 date-time");
     } catch (const Poco::Exception&) {
         throw std::invalid_argument("not an RFC 3339 date-time");

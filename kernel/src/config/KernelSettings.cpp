@@ -15,10 +15,13 @@ void declareKernelSettings(ConfigSchema& s) {
     s.addInt("http.timeout_ms", 60000, 100, kDay, "socket inactivity timeout");
     s.addInt("http.header_timeout_ms", 10000, 100, 600000, "time allowed to send a request head");
     s.addBool("http.keepalive", true, "persistent connections");
-    s.addInt("http.keepalive_timeout_ms", 15000, 100, 600000, "idle time of a kept-alive connection");
-    s.addInt("http.keepalive_max_requests", 1000, 0, 1000000, "requests per connection, 0 unlimited");
+    s.addInt("http.keepalive_timeout_ms", 15000, 100, 600000,
+             "idle time of a kept-alive connection");
+    s.addInt("http.keepalive_max_requests", 1000, 0, 1000000,
+             "requests per connection, 0 unlimited");
     s.addInt("http.max_body_bytes", 1048576, 0, kMaxBytes, "default body limit of a route");
-    s.addInt("http.shutdown_grace_ms", 10000, 0, 600000, "time given to requests in flight at stop");
+    s.addInt("http.shutdown_grace_ms", 10000, 0, 600000,
+             "time given to requests in flight at stop");
     s.addString("http.public_url", "", "scheme, host and port of links the server builds");
     s.addString("platform.domain", "localhost", "the platform host; tenants are <slug>.<domain>");
 
@@ -70,9 +73,11 @@ void declareKernelSettings(ConfigSchema& s) {
     s.addInt("jobs.poll_ms", 1000, 10, 600000, "scheduler tick");
     s.addInt("jobs.lease_ms", 60000, 100, kDay, "job lease; a dead node's jobs resume after it");
     s.addInt("jobs.threads", 2, 1, 64, "job worker threads");
-    s.addString("jobs.node_id", "", "this node's name in leases; empty: host, pid and a random part");
+    s.addString("jobs.node_id", "",
+                "this node's name in leases; empty: host, pid and a random part");
 
-    s.addString("crypto.master_key_file", "", "master key file (mode 0600); empty: <data.dir>/master.key");
+    s.addString("crypto.master_key_file", "",
+                "master key file (mode 0600); empty: <data.dir>/master.key");
 }
 
 }  // namespace relais

@@ -11,44 +11,60 @@ namespace relais::db {
 
 std::int64_t Value::asInt() const {
     switch (type_) {
-        case Type::Integer: return integer_;
-        case Type::Real: return static_cast<std::int64_t>(real_);
-        case Type::Text: return std::strtoll(text_.c_str(), nullptr, 10);
-        case Type::Null: return 0;
+        case Type::Integer:
+            return integer_;
+        case Type::Real:
+            return static_cast<std::int64_t>(real_);
+        case Type::Text:
+            return std::strtoll(text_.c_str(), nullptr, 10);
+        case Type::Null:
+            return 0;
     }
     return 0;
 }
 
 double Value::asReal() const {
     switch (type_) {
-        case Type::Integer: return static_cast<double>(integer_);
-        case Type::Real: return real_;
-        case Type::Text: return std::strtod(text_.c_str(), nullptr);
-        case Type::Null: return 0;
+        case Type::Integer:
+            return static_cast<double>(integer_);
+        case Type::Real:
+            return real_;
+        case Type::Text:
+            return std::strtod(text_.c_str(), nullptr);
+        case Type::Null:
+            return 0;
     }
     return 0;
 }
 
 std::string Value::asText() const {
     switch (type_) {
-        case Type::Integer: return std::to_string(integer_);
-        case Type::Real: return std::to_string(real_);
-        case Type::Text: return text_;
-        case Type::Null: return {};
+        case Type::Integer:
+            return std::to_string(integer_);
+        case Type::Real:
+            return std::to_string(real_);
+        case Type::Text:
+            return text_;
+        case Type::Null:
+            return {};
     }
     return {};
 }
 
-const Value& Row::at(std::size_t i) const { return values_.at(i); }
+const Value& Row::at(std::size_t i) const {
+    return values_.at(i);
+}
 
 const Value& Row::at(const std::string& column) const {
     for (std::size_t i = 0; i < columns_->size(); ++i)
-        if ((*columns_)[i] == column) return values_.at(i);
+        if ((*columns_)[i] == column)
+            return values_.at(i);
     throw std::out_of_range("no column named " + column);
 }
 
 Database::Lease::~Lease() {
-    if (owner_ && conn_) owner_->release(std::move(conn_));
+    if (owner_ && conn_)
+        owner_->release(std::move(conn_));
 }
 
 Result Database::query(const std::string& sql, const Params& params) {

@@ -33,12 +33,14 @@ bool isConnectionLoss(int code) {
         case 2055:  // lost connection at handshake / system error
         case 4031:  // disconnected by the server for inactivity (MySQL 8)
             return true;
-        default: return false;
+        default:
+            return false;
     }
 }
 
 Error::Kind classify(int code) {
-    if (isConnectionLoss(code)) return Error::Kind::Transient;
+    if (isConnectionLoss(code))
+        return Error::Kind::Transient;
     switch (code) {
         case 1205:  // lock wait timeout
         case 1213:  // deadlock
@@ -59,11 +61,14 @@ Error::Kind classify(int code) {
         case 2003:  // cannot connect
         case 2005:  // unknown host
             return Error::Kind::Unavailable;
-        default: return Error::Kind::Other;
+        default:
+            return Error::Kind::Other;
     }
 }
 
-int secondsRoundedUp(int ms) { return (ms + 999) / 1000; }
+int secondsRoundedUp(int ms) {
+    return (ms + 999) / 1000;
+}
 
 }  // namespace
 
@@ -83,8 +88,10 @@ MysqlConnection::MysqlConnection(const DatabaseOptions& o) {
     opts["CLIENT_FOUND_ROWS"] = true;
     try {
         conn_.reset(driver()->connect(opts));
-        plain("SET SESSION time_zone = '+00:00', "
-              "sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'");
+        plain(
+            "SET SESSION time_zone = '+00:00', "
+            "sql_mode = "
+            "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'");
         // The statement form: MariaDB before 11.1 has no transaction_isolation variable.
         plain("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     } catch (const sql::SQLException& e) {
@@ -93,15 +100,16 @@ MysqlConnection::MysqlConnection(const DatabaseOptions& o) {
                         " (mysql, database '" + o.name + "'): " + e.what());
     } catch (const Error& e) {
         throw Error(Error::Kind::Unavailable, e.nativeCode(),
-                    "cannot set up the session at " + o.host + ":" + std::to_string(o.port) +
-                        ": " + e.what());
+                    "cannot set up the session at " + o.host + ":" + std::to_string(o.port) + ": " +
+                        e.what());
     }
 }
 
 MysqlConnection::~MysqlConnection() {
     cache_.clear();
     try {
-        if (conn_) conn_->close();
+        if (conn_)
+            conn_->close();
     } catch (const sql::SQLException&) {
         // Closing a lost connection fails; there is nothing left to release.
     }
@@ -118,7 +126,8 @@ void MysqlConnection::fail(const sql::SQLException& e, const std::string& what) 
     }
     if (lost) {
         broken_ = true;
-        if (kind == Error::Kind::Other) kind = Error::Kind::Transient;
+        if (kind == Error::Kind::Other)
+            kind = Error::Kind::Transient;
     }
     throw Error(kind, code, what + ": " + e.what() + " (error " + std::to_string(code) + ")");
 }
@@ -127,7 +136,11 @@ sql::PreparedStatement& MysqlConnection::prepare(const std::string& text, const 
     auto it = cache_.find(text);
     if (it == cache_.end()) {
         try {
-            it = cache_.emplace(text, std::unique_ptr<sql::PreparedStatement>(conn_->prepareStatement(text))).first;
+            it =
+                cache_
+                    .emplace(text,
+                             std::unique_ptr<sql::PreparedStatement>(conn_->prepareStatement(text)))
+                    .first;
         } catch (const sql::SQLException& e) {
             fail(e, "cannot prepare [" + text + "]");
         }
@@ -139,10 +152,18 @@ sql::PreparedStatement& MysqlConnection::prepare(const std::string& text, const 
             const Value& v = params[i];
             const unsigned idx = static_cast<unsigned>(i + 1);
             switch (v.type()) {
-                case Value::Type::Null: ps.setNull(idx, sql::DataType::VARCHAR); break;
-                case Value::Type::Integer: ps.setInt64(idx, v.asInt()); break;
-                case Value::Type::Real: ps.setDouble(idx, v.asReal()); break;
-                case Value::Type::Text: ps.setString(idx, sql::SQLString(v.asText())); break;
+                case Value::Type::Null:
+                    ps.setNull(idx, sql::DataType::VARCHAR);
+                    break;
+                case Value::Type::Integer:
+                    ps.setInt64(idx, v.asInt());
+                    break;
+                case Value::Type::Real:
+                    ps.setDouble(idx, v.asReal());
+                    break;
+                case Value::Type::Text:
+                    ps.setString(idx, sql::SQLString(v.asText()));
+                    break;
             }
         }
     } catch (const sql::SQLException& e) {
@@ -182,8 +203,11 @@ Result MysqlConnection::query(const std::string& text, const Params& params) {
                         values.emplace_back(static_cast<long long>(rs->getInt64(i)));
                         break;
                     case sql::DataType::REAL:
-                    case sql::DataType::DOUBLE: values.emplace_back(static_cast<double>(rs->getDouble(i))); break;
-                    default: values.emplace_back(rs->getString(i).asStdString());
+                    case sql::DataType::DOUBLE:
+                        values.emplace_back(static_cast<double>(rs->getDouble(i)));
+                        break;
+                    default:
+                        values.emplace_back(rs->getString(i).asStdString());
                 }
             }
             result.rows.emplace_back(columns, std::move(values));
@@ -217,12 +241,19 @@ void MysqlConnection::plain(const std::string& text) {
 }
 
 void MysqlConnection::executeScript(const std::string& script) {
-    for (const auto& statement : splitSqlStatements(script)) plain(statement);
+    for (const auto& statement : splitSqlStatements(script))
+        plain(statement);
 }
 
-void MysqlConnection::begin() { plain("START TRANSACTION"); }
-void MysqlConnection::commit() { plain("COMMIT"); }
-void MysqlConnection::rollback() { plain("ROLLBACK"); }
+void MysqlConnection::begin() {
+    plain("START TRANSACTION");
+}
+void MysqlConnection::commit() {
+    plain("COMMIT");
+}
+void MysqlConnection::rollback() {
+    plain("ROLLBACK");
+}
 
 std::vector<std::string> splitSqlStatements(const std::string& s) {
     std::vector<std::string> out;
@@ -232,28 +263,33 @@ std::vector<std::string> splitSqlStatements(const std::string& s) {
         char c = s[i];
         if (quote) {
             current += c;
-            if (c == '\\' && i + 1 < s.size()) current += s[++i];
-            else if (c == quote) quote = 0;
+            if (c == '\\' && i + 1 < s.size())
+                current += s[++i];
+            else if (c == quote)
+                quote = 0;
             continue;
         }
         if (c == '\'' || c == '"' || c == '`') {
             quote = c;
             current += c;
         } else if (c == '-' && i + 1 < s.size() && s[i + 1] == '-') {
-            while (i < s.size() && s[i] != '\n') ++i;
+            while (i < s.size() && s[i] != '\n')
+                ++i;
             current += '\n';
         } else if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
             auto end = s.find("*/", i + 2);
             i = end == std::string::npos ? s.size() : end + 1;
             current += ' ';
         } else if (c == ';') {
-            if (current.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back(current);
+            if (current.find_first_not_of(" \t\r\n") != std::string::npos)
+                out.push_back(current);
             current.clear();
         } else {
             current += c;
         }
     }
-    if (current.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back(current);
+    if (current.find_first_not_of(" \t\r\n") != std::string::npos)
+        out.push_back(current);
     return out;
 }
 

@@ -20,11 +20,12 @@ Database::Lease PooledDatabase::acquire() {
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.acquireTimeoutMs);
     while (idle_.empty() && open_ >= options_.poolSize) {
-        if (available_.wait_until(lock, deadline) == std::cv_status::timeout &&
-            idle_.empty() && open_ >= options_.poolSize)
+        if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+            open_ >= options_.poolSize)
             throw Error(Error::Kind::Unavailable, 0,
                         "no free database connection after " +
-                            std::to_string(options_.acquireTimeoutMs) + " ms (" + description_ + ")");
+                            std::to_string(options_.acquireTimeoutMs) + " ms (" + description_ +
+                            ")");
     }
     if (!idle_.empty()) {
         auto conn = std::move(idle_.back());
@@ -64,7 +65,8 @@ bool PooledDatabase::ping() {
         healthConn_->query("SELECT 1");
         return true;
     } catch (const std::exception&) {
-        if (healthConn_ && healthConn_->broken()) healthConn_.reset();
+        if (healthConn_ && healthConn_->broken())
+            healthConn_.reset();
         return false;
     }
 }
@@ -93,21 +95,23 @@ void PooledDatabase::runTransaction(const std::function<void(Connection&)>& fn) 
                 c.commit();
             } catch (const Error& e) {
                 if (c.broken())
-                    throw Error(Error::Kind::Unavailable, e.nativeCode(),
-                                std::string("connection lost during COMMIT, outcome unknown: ") +
-                                    e.what());
+                    throw Error(
+                        Error::Kind::Unavailable, e.nativeCode(),
+                        std::string("connection lost during COMMIT, outcome unknown: ") + e.what());
                 throw;
             }
             committed = c.takeAfterCommit();
         } catch (const Error& e) {
-            if (e.kind() != Error::Kind::Transient || attempt >= options_.maxRetries) throw;
+            if (e.kind() != Error::Kind::Transient || attempt >= options_.maxRetries)
+                throw;
             const int baseMs = 10 << std::min(attempt, 6);
             std::this_thread::sleep_for(
                 std::chrono::milliseconds(baseMs + static_cast<int>(jitter() % baseMs)));
             continue;
         }
         // The connection is back in the pool before the callbacks use the database again.
-        for (auto& callback : committed) callback();
+        for (auto& callback : committed)
+            callback();
         return;
     }
 }

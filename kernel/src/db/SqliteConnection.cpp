@@ -10,16 +10,20 @@ namespace {
 Error::Kind classify(int rc) {
     switch (rc & 0xFF) {
         case SQLITE_BUSY:
-        case SQLITE_LOCKED: return Error::Kind::Transient;
-        case SQLITE_CONSTRAINT: return Error::Kind::Constraint;
+        case SQLITE_LOCKED:
+            return Error::Kind::Transient;
+        case SQLITE_CONSTRAINT:
+            return Error::Kind::Constraint;
         case SQLITE_CANTOPEN:
         case SQLITE_IOERR:
         case SQLITE_FULL:
         case SQLITE_READONLY:
         case SQLITE_CORRUPT:
         case SQLITE_NOTADB:
-        case SQLITE_PERM: return Error::Kind::Unavailable;
-        default: return Error::Kind::Other;
+        case SQLITE_PERM:
+            return Error::Kind::Unavailable;
+        default:
+            return Error::Kind::Other;
     }
 }
 
@@ -35,19 +39,20 @@ struct StatementReset {
 }  // namespace
 
 SqliteConnection::SqliteConnection(const DatabaseOptions& options) : path_(options.sqlitePath) {
-    int rc = sqlite3_open_v2(path_.c_str(), &db_,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    int rc =
+        sqlite3_open_v2(path_.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
         sqlite3_close(db_);
         db_ = nullptr;
-        throw Error(Error::Kind::Unavailable, rc, "cannot open the SQLite database " + path_ + ": " + msg);
+        throw Error(Error::Kind::Unavailable, rc,
+                    "cannot open the SQLite database " + path_ + ": " + msg);
     }
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, options.busyTimeoutMs);
     try {
-        executeScript(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
     } catch (...) {
         sqlite3_close(db_);
         db_ = nullptr;
@@ -56,13 +61,16 @@ SqliteConnection::SqliteConnection(const DatabaseOptions& options) : path_(optio
 }
 
 SqliteConnection::~SqliteConnection() {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
-    if (db_) sqlite3_close(db_);
+    for (auto& [sql, stmt] : cache_)
+        sqlite3_finalize(stmt);
+    if (db_)
+        sqlite3_close(db_);
 }
 
 void SqliteConnection::fail(int rc, const std::string& what) {
     Error::Kind kind = classify(rc);
-    if (kind == Error::Kind::Unavailable) broken_ = true;
+    if (kind == Error::Kind::Unavailable)
+        broken_ = true;
     throw Error(kind, rc, what + ": " + sqlite3_errmsg(db_));
 }
 
@@ -73,7 +81,8 @@ sqlite3_stmt* SqliteConnection::prepare(const std::string& sql, const Params& pa
         stmt = it->second;
     } else {
         int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
-        if (rc != SQLITE_OK) fail(rc, "cannot prepare [" + sql + "]");
+        if (rc != SQLITE_OK)
+            fail(rc, "cannot prepare [" + sql + "]");
         cache_[sql] = stmt;
     }
     if (sqlite3_bind_parameter_count(stmt) != static_cast<int>(params.size())) {
@@ -86,9 +95,15 @@ sqlite3_stmt* SqliteConnection::prepare(const std::string& sql, const Params& pa
         const int idx = static_cast<int>(i + 1);
         int rc = SQLITE_OK;
         switch (v.type()) {
-            case Value::Type::Null: rc = sqlite3_bind_null(stmt, idx); break;
-            case Value::Type::Integer: rc = sqlite3_bind_int64(stmt, idx, v.asInt()); break;
-            case Value::Type::Real: rc = sqlite3_bind_double(stmt, idx, v.asReal()); break;
+            case Value::Type::Null:
+                rc = sqlite3_bind_null(stmt, idx);
+                break;
+            case Value::Type::Integer:
+                rc = sqlite3_bind_int64(stmt, idx, v.asInt());
+                break;
+            case Value::Type::Real:
+                rc = sqlite3_bind_double(stmt, idx, v.asReal());
+                break;
             case Value::Type::Text: {
                 std::string text = v.asText();
                 rc = sqlite3_bind_text(stmt, idx, text.data(), static_cast<int>(text.size()),
@@ -96,7 +111,8 @@ sqlite3_stmt* SqliteConnection::prepare(const std::string& sql, const Params& pa
                 break;
             }
         }
-        if (rc != SQLITE_OK) fail(rc, "cannot bind parameter " + std::to_string(idx));
+        if (rc != SQLITE_OK)
+            fail(rc, "cannot bind parameter " + std::to_string(idx));
     }
     return stmt;
 }
@@ -106,23 +122,33 @@ Result SqliteConnection::query(const std::string& sql, const Params& params) {
     StatementReset reset{stmt};
     const int n = sqlite3_column_count(stmt);
     auto columns = std::make_shared<std::vector<std::string>>();
-    for (int i = 0; i < n; ++i) columns->emplace_back(sqlite3_column_name(stmt, i));
+    for (int i = 0; i < n; ++i)
+        columns->emplace_back(sqlite3_column_name(stmt, i));
     Result result;
     for (;;) {
         int rc = sqlite3_step(stmt);
-        if (rc == SQLITE_DONE) break;
-        if (rc != SQLITE_ROW) fail(rc, "[" + sql + "] failed");
+        if (rc == SQLITE_DONE)
+            break;
+        if (rc != SQLITE_ROW)
+            fail(rc, "[" + sql + "] failed");
         std::vector<Value> values;
         values.reserve(n);
         for (int i = 0; i < n; ++i) {
             switch (sqlite3_column_type(stmt, i)) {
-                case SQLITE_INTEGER: values.emplace_back(static_cast<long long>(sqlite3_column_int64(stmt, i))); break;
-                case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, i)); break;
-                case SQLITE_NULL: values.emplace_back(); break;
+                case SQLITE_INTEGER:
+                    values.emplace_back(static_cast<long long>(sqlite3_column_int64(stmt, i)));
+                    break;
+                case SQLITE_FLOAT:
+                    values.emplace_back(sqlite3_column_double(stmt, i));
+                    break;
+                case SQLITE_NULL:
+                    values.emplace_back();
+                    break;
                 default: {
                     const void* p = sqlite3_column_blob(stmt, i);
                     int len = sqlite3_column_bytes(stmt, i);
-                    values.emplace_back(p ? std::string(static_cast<const char*>(p), len) : std::string());
+                    values.emplace_back(p ? std::string(static_cast<const char*>(p), len)
+                                          : std::string());
                 }
             }
         }
@@ -137,11 +163,14 @@ std::uint64_t SqliteConnection::execute(const std::string& sql, const Params& pa
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     }
-    if (rc != SQLITE_DONE) fail(rc, "[" + sql + "] failed");
+    if (rc != SQLITE_DONE)
+        fail(rc, "[" + sql + "] failed");
     return static_cast<std::uint64_t>(sqlite3_changes(db_));
 }
 
-std::int64_t SqliteConnection::lastInsertId() { return sqlite3_last_insert_rowid(db_); }
+std::int64_t SqliteConnection::lastInsertId() {
+    return sqlite3_last_insert_rowid(db_);
+}
 
 void SqliteConnection::executeScript(const std::string& sql) {
     char* err = nullptr;
@@ -150,16 +179,22 @@ void SqliteConnection::executeScript(const std::string& sql) {
         std::string msg = err ? err : sqlite3_errstr(rc);
         sqlite3_free(err);
         Error::Kind kind = classify(rc);
-        if (kind == Error::Kind::Unavailable) broken_ = true;
+        if (kind == Error::Kind::Unavailable)
+            broken_ = true;
         throw Error(kind, rc, "script failed: " + msg);
     }
 }
 
-void SqliteConnection::begin() { execute("BEGIN IMMEDIATE", {}); }
-void SqliteConnection::commit() { execute("COMMIT", {}); }
+void SqliteConnection::begin() {
+    execute("BEGIN IMMEDIATE", {});
+}
+void SqliteConnection::commit() {
+    execute("COMMIT", {});
+}
 
 void SqliteConnection::rollback() {
-    if (!sqlite3_get_autocommit(db_)) execute("ROLLBACK", {});
+    if (!sqlite3_get_autocommit(db_))
+        execute("ROLLBACK", {});
 }
 
 }  // namespace relais::db

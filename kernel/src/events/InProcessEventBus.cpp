@@ -21,12 +21,13 @@ void InProcessEventBus::unsubscribe(std::uint64_t id) {
 void InProcessEventBus::publish(const Event& event) {
     std::shared_lock<std::shared_mutex> lock(mutex_);
     for (const auto& [id, s] : subscriptions_) {
-        if (event.topic.compare(0, s.prefix.size(), s.prefix) != 0) continue;
+        if (event.topic.compare(0, s.prefix.size(), s.prefix) != 0)
+            continue;
         try {
             s.handler(event);
         } catch (const std::exception& e) {
-            log_.error("event handler %Lu for %s failed: %s", static_cast<unsigned long long>(id), event.topic,
-                       std::string(e.what()));
+            log_.error("event handler %Lu for %s failed: %s", static_cast<unsigned long long>(id),
+                       event.topic, std::string(e.what()));
         } catch (...) {
             log_.error("event handler for %s failed", event.topic);
         }

@@ -23,7 +23,8 @@ namespace relais::http {
 namespace {
 
 bool acceptableRequestId(const std::string& id) {
-    if (id.size() < 8 || id.size() > 64) return false;
+    if (id.size() < 8 || id.size() > 64)
+        return false;
     return std::all_of(id.begin(), id.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                c == '-' || c == '_' || c == '.';
@@ -37,9 +38,11 @@ std::string normaliseHost(const std::string& hostHeader) {
         return end == std::string::npos ? std::string() : h.substr(0, end + 1);
     }
     auto colon = h.find(':');
-    if (colon != std::string::npos) h.resize(colon);
+    if (colon != std::string::npos)
+        h.resize(colon);
     for (char c : h)
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) return {};
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+            return {};
     return h;
 }
 
@@ -50,7 +53,8 @@ std::string sanitiseForLog(const std::string& s, std::size_t max) {
         unsigned char u = static_cast<unsigned char>(c);
         out += (u < 0x20 || u == 0x7F || c == '"' || c == '\\') ? '?' : c;
     }
-    if (s.size() > max) out += "...";
+    if (s.size() > max)
+        out += "...";
     return out;
 }
 
@@ -60,16 +64,21 @@ std::optional<Problem> framingProblem(const Poco::Net::HTTPServerRequest& req) {
     const bool hasLength = req.has("Content-Length");
     const bool hasEncoding = req.has("Transfer-Encoding");
     if (hasLength && hasEncoding)
-        return Problem(400, "invalid_framing", "A request has Content-Length or Transfer-Encoding, not both.");
+        return Problem(400, "invalid_framing",
+                       "A request has Content-Length or Transfer-Encoding, not both.");
     if (hasEncoding && Poco::toLower(Poco::trim(req.get("Transfer-Encoding"))) != "chunked")
-        return Problem(501, "unsupported_transfer_encoding", "Only the chunked transfer coding is accepted.");
+        return Problem(501, "unsupported_transfer_encoding",
+                       "Only the chunked transfer coding is accepted.");
     if (hasLength) {
         std::size_t count = 0;
-        for (auto it = req.find("Content-Length"); it != req.end() && Poco::icompare(it->first, "Content-Length") == 0; ++it)
+        for (auto it = req.find("Content-Length");
+             it != req.end() && Poco::icompare(it->first, "Content-Length") == 0; ++it)
             ++count;
         const std::string& v = req.get("Content-Length");
-        if (count != 1 || v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
-            return Problem(400, "invalid_content_length", "Content-Length must be one non-negative integer.");
+        if (count != 1 || v.empty() || v.size() > 18 ||
+            v.find_first_not_of("0123456789") != std::string::npos)
+            return Problem(400, "invalid_content_length",
+                           "Content-Length must be one non-negative integer.");
     }
     return std::nullopt;
 }
@@ -83,13 +92,14 @@ Dispatcher::Dispatcher(Router& router, Poco::Logger& accessLog, Poco::Logger& er
       errorLog_(errorLog),
       defaultBodyLimit_(defaultBodyLimit),
       accessLogEnabled_(accessLogEnabled) {
-    addMiddleware(order::kModuleGate, "module-gate", [this](Request& req, Response&, const Next& next) {
-        const Route* route = req.route();
-        if (route && !route->module.empty() && gate_ && !gate_(req, route->module))
-            throw Problem(404, "module_disabled",
-                          "The module '" + route->module + "' is not enabled here.");
-        next();
-    });
+    addMiddleware(order::kModuleGate, "module-gate",
+                  [this](Request& req, Response&, const Next& next) {
+                      const Route* route = req.route();
+                      if (route && !route->module.empty() && gate_ && !gate_(req, route->module))
+                          throw Problem(404, "module_disabled",
+                                        "The module '" + route->module + "' is not enabled here.");
+                      next();
+                  });
 }
 
 void Dispatcher::addMiddleware(int order, std::string name, Middleware middleware) {
@@ -98,21 +108,28 @@ void Dispatcher::addMiddleware(int order, std::string name, Middleware middlewar
                      [](const Entry& a, const Entry& b) { return a.order < b.order; });
 }
 
-void Dispatcher::setModuleGate(ModuleGate gate) { gate_ = std::move(gate); }
+void Dispatcher::setModuleGate(ModuleGate gate) {
+    gate_ = std::move(gate);
+}
 
-void Dispatcher::freeze() { router_.freeze(); }
+void Dispatcher::freeze() {
+    router_.freeze();
+}
 
 std::string Dispatcher::loggablePath(const Request& request) {
     const Route* route = request.route();
-    if (!route) return sanitiseForLog(request.path(), 200);
+    if (!route)
+        return sanitiseForLog(request.path(), 200);
     // Rebuild from the pattern so that secret parameters never reach the log.
     std::string out;
     std::size_t start = 1;
     const std::string& p = route->pattern;
-    if (p == "/") return "/";
+    if (p == "/")
+        return "/";
     while (start <= p.size()) {
         std::size_t slash = p.find('/', start);
-        if (slash == std::string::npos) slash = p.size();
+        if (slash == std::string::npos)
+            slash = p.size();
         std::string seg = p.substr(start, slash - start);
         if (seg.size() > 2 && seg.front() == '{') {
             std::string name = seg.substr(1, seg.size() - 2);
@@ -128,10 +145,12 @@ bool Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodySource& body,
                         Poco::Net::HTTPServerResponse& presp, bool secure) {
     const auto started = std::chrono::steady_clock::now();
     std::string requestId = preq.get("X-Request-Id", "");
-    if (!acceptableRequestId(requestId)) requestId = toHex(randomBytes(16));
+    if (!acceptableRequestId(requestId))
+        requestId = toHex(randomBytes(16));
     presp.set("X-Request-Id", requestId);
     presp.set("X-Content-Type-Options", "nosniff");
-    if (secure) presp.set("Strict-Transport-Security", "max-age=31536000");
+    if (secure)
+        presp.set("Strict-Transport-Security", "max-age=31536000");
 
     RequestTarget target;
     std::string targetError;
@@ -141,9 +160,11 @@ bool Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodySource& body,
         targetError = p.detail();
     }
     const std::string hostHeader = preq.get("Host", "");
-    Request req(preq, body, requestId, target.path, target.rawQuery, normaliseHost(hostHeader), secure);
+    Request req(preq, body, requestId, target.path, target.rawQuery, normaliseHost(hostHeader),
+                secure);
     Response res(presp);
-    if (preq.getMethod() == "HEAD") res.setHeadOnly();
+    if (preq.getMethod() == "HEAD")
+        res.setHeadOnly();
 
     bool keepAlive = true;
     const std::optional<Problem> framing = framingProblem(preq);
@@ -152,14 +173,17 @@ bool Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodySource& body,
         res.closeConnection();
     }
     try {
-        if (framing) throw *framing;
+        if (framing)
+            throw *framing;
         // RFC 9112 §3.2: an HTTP/1.1 request without Host is refused.
         if (hostHeader.empty() && preq.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1)
             throw Problem::badRequest("missing_host", "An HTTP/1.1 request needs a Host header.");
-        if (!targetError.empty()) throw Problem::badRequest("invalid_path", targetError);
+        if (!targetError.empty())
+            throw Problem::badRequest("invalid_path", targetError);
         RouteMatch match = router_.match(preq.getMethod(), target.segments);
         std::int64_t limit = defaultBodyLimit_;
-        if (match.route && match.route->maxBodyBytes >= 0) limit = match.route->maxBodyBytes;
+        if (match.route && match.route->maxBodyBytes >= 0)
+            limit = match.route->maxBodyBytes;
         req.bindRoute(match.route, std::move(match.params), limit);
         if (match.route && req.contentLength() > limit)
             throw Problem(413, "body_too_large",
@@ -177,7 +201,8 @@ bool Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodySource& body,
             }
             if (!match.allowed.empty()) {
                 std::string allow;
-                for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+                for (const auto& m : match.allowed)
+                    allow += (allow.empty() ? "" : ", ") + m;
                 throw Problem(405, "method_not_allowed",
                               "This resource does not accept " + preq.getMethod() + ".")
                     .withHeader("Allow", allow);
@@ -188,8 +213,9 @@ bool Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodySource& body,
         if (!res.committed()) {
             errorLog_.error("request %s: %s %s sent no response", requestId, preq.getMethod(),
                             req.route() ? req.route()->pattern : std::string("?"));
-            throw Problem(500, "internal_error",
-                          "An internal error occurred; quote request id " + requestId + " to support.");
+            throw Problem(
+                500, "internal_error",
+                "An internal error occurred; quote request id " + requestId + " to support.");
         }
     } catch (...) {
         Problem problem = problemFor(std::current_exception(), requestId, errorLog_);
@@ -207,21 +233,23 @@ bool Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodySource& body,
             // Too late for an error body: cut the connection so the client sees a failure
             // rather than a short, seemingly complete response.
             keepAlive = false;
-            if (res.status() < 400) res.setStatus(problem.status());
+            if (res.status() < 400)
+                res.setStatus(problem.status());
         }
     }
-    if (!req.bodyConsumed() || !res.complete()) keepAlive = false;
+    if (!req.bodyConsumed() || !res.complete())
+        keepAlive = false;
 
     if (accessLogEnabled_ && accessLog_.information()) {
         const double ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                .count();
         char duration[32];
         std::snprintf(duration, sizeof duration, "%.3f", ms);
-        accessLog_.information(requestId + " " +
-                               (req.host().empty() ? "-" : req.host()) + " " +
-                               sanitiseForLog(preq.getMethod(), 16) + " " + loggablePath(req) + " " +
-                               std::to_string(res.status()) + " " + std::to_string(res.bytesSent()) +
-                               " " + duration + "ms");
+        accessLog_.information(requestId + " " + (req.host().empty() ? "-" : req.host()) + " " +
+                               sanitiseForLog(preq.getMethod(), 16) + " " + loggablePath(req) +
+                               " " + std::to_string(res.status()) + " " +
+                               std::to_string(res.bytesSent()) + " " + duration + "ms");
     }
     return keepAlive;
 }

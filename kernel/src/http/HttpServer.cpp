@@ -6,10 +6,10 @@
 #include <Poco/Net/HTTPServerResponseImpl.h>
 #include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/SSLException.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
@@ -56,7 +56,8 @@ Problem problemForMalformedHead(const Poco::Net::MessageException& e) {
     const std::string& m = e.message();
     if (m.find("Too many header fields") != std::string::npos ||
         m.find("value too long") != std::string::npos)
-        return Problem(431, "header_too_large", "The request's header fields are too many or too long.");
+        return Problem(431, "header_too_large",
+                       "The request's header fields are too many or too long.");
     if (m.find("URI invalid or too long") != std::string::npos)
         return Problem(414, "uri_too_long", "The request target is too long or malformed.");
     return Problem(400, "malformed_request", "The request is not valid HTTP/1.1.");
@@ -90,7 +91,8 @@ private:
             // keep-alive first and start their deadline when bytes arrive.
             server_.setPhase(this, first ? HttpServer::Phase::Head : HttpServer::Phase::Idle);
             first = false;
-            if (!session.hasMoreRequests()) break;
+            if (!session.hasMoreRequests())
+                break;
             server_.setPhase(this, HttpServer::Phase::Head);
             try {
                 Poco::Net::HTTPServerResponseImpl response(session);
@@ -102,7 +104,8 @@ private:
                     break;
                 }
                 const std::string& version = request.getVersion();
-                if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0) {
+                if (version != Poco::Net::HTTPMessage::HTTP_1_1 &&
+                    version != Poco::Net::HTTPMessage::HTTP_1_0) {
                     answerUnreadable(session, Problem(505, "http_version_not_supported",
                                                       "Only HTTP/1.1 and HTTP/1.0 are served."));
                     break;
@@ -116,26 +119,33 @@ private:
                     reusable = server_.dispatcher().handle(request, request, response, secure);
                 } catch (const std::exception& e) {
                     // The dispatcher answers every failure itself; this is the last guard.
-                    server_.log().critical("request escaped the dispatcher: %s", std::string(e.what()));
-                    if (!response.sent()) answerUnreadable(session, Problem(500, "internal_error", "An internal error occurred."));
+                    server_.log().critical("request escaped the dispatcher: %s",
+                                           std::string(e.what()));
+                    if (!response.sent())
+                        answerUnreadable(
+                            session, Problem(500, "internal_error", "An internal error occurred."));
                     break;
                 }
                 session.setKeepAlive(reusable && params_->getKeepAlive() &&
                                      response.getKeepAlive() && session.canKeepAlive());
-                if (!session.getKeepAlive()) break;
+                if (!session.getKeepAlive())
+                    break;
             } catch (const Poco::Net::NoMessageException&) {
-                if (server_.timedOut(this)) answerUnreadable(session, timeoutProblem());
+                if (server_.timedOut(this))
+                    answerUnreadable(session, timeoutProblem());
                 break;
             } catch (const Poco::Net::MessageException& e) {
-                answerUnreadable(session, server_.timedOut(this) ? timeoutProblem() : problemForMalformedHead(e));
+                answerUnreadable(session, server_.timedOut(this) ? timeoutProblem()
+                                                                 : problemForMalformedHead(e));
                 break;
             } catch (const Poco::TimeoutException&) {
                 answerUnreadable(session, timeoutProblem());
                 break;
             } catch (const Poco::SyntaxException&) {
                 // POCO parses Content-Length while reading the head.
-                answerUnreadable(session, Problem(400, "invalid_content_length",
-                                                  "Content-Length must be one non-negative integer."));
+                answerUnreadable(session,
+                                 Problem(400, "invalid_content_length",
+                                         "Content-Length must be one non-negative integer."));
                 break;
             }
         }
@@ -153,7 +163,8 @@ class ConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
 public:
     ConnectionFactory(HttpServer& server, HTTPServerParams::Ptr params)
         : server_(server), params_(std::move(params)) {}
-    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+    Poco::Net::TCPServerConnection* createConnection(
+        const Poco::Net::StreamSocket& socket) override {
         return new Connection(socket, server_, params_);
     }
 
@@ -167,21 +178,26 @@ private:
 HttpServer::HttpServer(HttpServerOptions options, Dispatcher& dispatcher, Poco::Logger& log)
     : options_(std::move(options)), dispatcher_(dispatcher), log_(log) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+    stop();
+}
 
 void HttpServer::start() {
     const std::string where = options_.address + ":" + std::to_string(options_.port);
     Poco::Net::ServerSocket socket;
     try {
-        Poco::Net::SocketAddress address(options_.address, static_cast<Poco::UInt16>(options_.port));
+        Poco::Net::SocketAddress address(options_.address,
+                                         static_cast<Poco::UInt16>(options_.port));
         if (options_.tls) {
             Poco::Net::Context::Params p;
             p.privateKeyFile = options_.keyFile;
             p.certificateFile = options_.certFile;
             p.verificationMode = Poco::Net::Context::VERIFY_NONE;
             p.loadDefaultCAs = false;
-            p.cipherList = "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:!aNULL:!eNULL:!MD5:!SHA1:!RC4:!3DES";
-            Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, p);
+            p.cipherList =
+                "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:!aNULL:!eNULL:!MD5:!SHA1:!RC4:!3DES";
+            Poco::Net::Context::Ptr ctx =
+                new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, p);
             ctx->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
             ctx->enableExtendedCertificateVerification(false);
             socket = Poco::Net::SecureServerSocket(address, options_.queue, ctx);
@@ -195,7 +211,8 @@ void HttpServer::start() {
     HTTPServerParams::Ptr params = new HTTPServerParams;
     params->setMaxThreads(options_.threads);
     params->setMaxQueued(options_.queue);
-    params->setTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(options_.timeoutMs) * 1000));
+    params->setTimeout(
+        Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(options_.timeoutMs) * 1000));
     params->setKeepAlive(options_.keepAlive);
     params->setKeepAliveTimeout(
         Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(options_.keepAliveTimeoutMs) * 1000));
@@ -210,7 +227,9 @@ void HttpServer::start() {
     watchdog_ = std::thread([this] { watch(); });
 }
 
-std::uint16_t HttpServer::port() const { return server_ ? server_->port() : 0; }
+std::uint16_t HttpServer::port() const {
+    return server_ ? server_->port() : 0;
+}
 
 void HttpServer::enter(void* conn, const Poco::Net::StreamSocket& socket) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -230,7 +249,8 @@ void HttpServer::enter(void* conn, const Poco::Net::StreamSocket& socket) {
 void HttpServer::setPhase(void* conn, Phase phase) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = conns_.find(conn);
-    if (it == conns_.end()) return;
+    if (it == conns_.end())
+        return;
     if (phase == Phase::Head && it->second.phase != Phase::Head)
         it->second.deadlineMs = nowMs() + options_.headerTimeoutMs;
     it->second.phase = phase;
@@ -274,10 +294,12 @@ void HttpServer::watch() {
 }
 
 void HttpServer::stop() {
-    if (!server_) return;
+    if (!server_)
+        return;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (stopped_) return;
+        if (stopped_)
+            return;
         stopping_ = true;
     }
     server_->stop();  // no new connections
@@ -289,7 +311,8 @@ void HttpServer::stop() {
             } catch (...) {
             }
         }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.shutdownGraceMs);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.shutdownGraceMs);
     changed_.wait_until(lock, deadline, [this] { return conns_.empty(); });
     if (!conns_.empty()) {
         log_.warning("cutting %z connection(s) still busy after the shutdown grace", conns_.size());
@@ -303,7 +326,8 @@ void HttpServer::stop() {
     stopped_ = true;
     changed_.notify_all();
     lock.unlock();
-    if (watchdog_.joinable()) watchdog_.join();
+    if (watchdog_.joinable())
+        watchdog_.join();
     pool_->joinAll();
     server_.reset();
 }

@@ -17,7 +17,8 @@ Poco::JSON::Object::Ptr readJsonObject(Request& request, std::size_t limit) {
     if (request.mediaType() != "application/json")
         throw Problem::unsupportedMediaType("application/json");
     const std::string body = request.readAll(limit);
-    if (!isValidUtf8(body)) throw Problem::badRequest("invalid_json", "The body is not UTF-8.");
+    if (!isValidUtf8(body))
+        throw Problem::badRequest("invalid_json", "The body is not UTF-8.");
     try {
         Poco::JSON::Parser parser;
         Poco::Dynamic::Var v = parser.parse(body);

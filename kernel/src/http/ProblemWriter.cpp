@@ -19,7 +19,8 @@ std::string problemJson(const Problem& p, const std::string& requestId) {
     body.set("status", p.status());
     body.set("detail", p.detail());
     body.set("code", p.code());
-    if (!requestId.empty()) body.set("request_id", requestId);
+    if (!requestId.empty())
+        body.set("request_id", requestId);
     if (!p.errors().empty()) {
         Poco::JSON::Array errors;
         for (const auto& e : p.errors()) {
@@ -34,7 +35,8 @@ std::string problemJson(const Problem& p, const std::string& requestId) {
 }
 
 void sendProblem(Response& response, const Problem& problem, const std::string& requestId) {
-    for (const auto& [name, value] : problem.headers()) response.setHeader(name, value);
+    for (const auto& [name, value] : problem.headers())
+        response.setHeader(name, value);
     response.setHeader("Cache-Control", "no-store");
     response.send(problem.status(), "application/problem+json; charset=utf-8",
                   problemJson(problem, requestId));
@@ -53,13 +55,15 @@ Problem problemFor(std::exception_ptr error, const std::string& requestId, Poco:
                                "The database is unavailable; try again shortly.")
                     .withHeader("Retry-After", "5");
             case db::Error::Kind::Transient:
-                log.warning("request %s: database busy after retries: %s", requestId, std::string(e.what()));
+                log.warning("request %s: database busy after retries: %s", requestId,
+                            std::string(e.what()));
                 return Problem(503, "database_busy", "The database is busy; try again shortly.")
                     .withHeader("Retry-After", "1");
             case db::Error::Kind::Constraint:
                 log.warning("request %s: constraint: %s", requestId, std::string(e.what()));
                 return Problem(409, "conflict", "The request conflicts with the current state.");
-            case db::Error::Kind::Other: break;
+            case db::Error::Kind::Other:
+                break;
         }
         log.error("request %s: database error: %s", requestId, std::string(e.what()));
     } catch (const Poco::TimeoutException&) {

@@ -37,15 +37,19 @@ Request::Request(Poco::Net::HTTPServerRequest& request, BodySource& body, std::s
       secure_(secure),
       contentLength_(body.declaredLength()) {}
 
-bool Request::bodyConsumed() const { return body_.finished(); }
+bool Request::bodyConsumed() const {
+    return body_.finished();
+}
 
 std::string Request::query(const std::string& name, const std::string& def) const {
-    if (rawQuery_.empty()) return def;
+    if (rawQuery_.empty())
+        return def;
     try {
         Poco::URI uri;
         uri.setRawQuery(rawQuery_);
         for (const auto& [k, v] : uri.getQueryParameters())
-            if (k == name) return v;
+            if (k == name)
+                return v;
     } catch (const Poco::Exception&) {
         throw Problem::badRequest("invalid_query", "The query string is not valid.");
     }
@@ -61,11 +65,14 @@ const std::string& Request::header(const std::string& name) const {
     return request_.get(name, kEmpty);
 }
 
-bool Request::hasHeader(const std::string& name) const { return request_.has(name); }
+bool Request::hasHeader(const std::string& name) const {
+    return request_.has(name);
+}
 
 const std::string& Request::param(const std::string& name) const {
     auto it = params_.find(name);
-    if (it == params_.end()) throw std::logic_error("the route has no parameter " + name);
+    if (it == params_.end())
+        throw std::logic_error("the route has no parameter " + name);
     return it->second;
 }
 
@@ -77,7 +84,8 @@ void Request::bindRoute(const Route* route, std::map<std::string, std::string> p
 }
 
 std::size_t Request::read(char* buffer, std::size_t size) {
-    if (body_.finished() || size == 0) return 0;
+    if (body_.finished() || size == 0)
+        return 0;
     // Expect: 100-continue is answered when the handler asks for the body, not before: a
     // request refused from its head never makes the client send the body.
     if (bodyRead_ == 0 && request_.getExpectContinue() && !request_.response().sent())
@@ -100,7 +108,8 @@ std::string Request::readAll(std::size_t limit) {
     char buf[16384];
     for (;;) {
         std::size_t n = read(buf, sizeof buf);
-        if (n == 0) break;
+        if (n == 0)
+            break;
         out.append(buf, n);
         if (out.size() > limit)
             throw Problem(413, "body_too_large",

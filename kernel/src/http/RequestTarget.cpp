@@ -13,9 +13,12 @@ namespace {
 }
 
 int hexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -25,16 +28,20 @@ std::string decodeSegment(const std::string& raw) {
     for (std::size_t i = 0; i < raw.size(); ++i) {
         char c = raw[i];
         if (c == '%') {
-            if (i + 2 >= raw.size()) invalid("a '%' escape is cut short");
+            if (i + 2 >= raw.size())
+                invalid("a '%' escape is cut short");
             int hi = hexValue(raw[i + 1]), lo = hexValue(raw[i + 2]);
-            if (hi < 0 || lo < 0) invalid("a '%' escape is not hexadecimal");
+            if (hi < 0 || lo < 0)
+                invalid("a '%' escape is not hexadecimal");
             c = static_cast<char>(hi * 16 + lo);
             i += 2;
         }
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) invalid("it holds a control character");
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            invalid("it holds a control character");
         out += c;
     }
-    if (!isValidUtf8(out)) invalid("it is not UTF-8");
+    if (!isValidUtf8(out))
+        invalid("it is not UTF-8");
     return out;
 }
 
@@ -61,10 +68,12 @@ bool isValidUtf8(const std::string& s) {
         } else {
             return false;
         }
-        if (i + n >= s.size()) return false;
+        if (i + n >= s.size())
+            return false;
         for (std::size_t k = 1; k <= n; ++k) {
             unsigned char cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80) return false;
+            if ((cc & 0xC0) != 0x80)
+                return false;
             cp = (cp << 6) | (cc & 0x3F);
         }
         if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
@@ -77,11 +86,13 @@ bool isValidUtf8(const std::string& s) {
 
 RequestTarget parseRequestTarget(const std::string& target) {
     std::string rest = target;
-    if (rest.empty()) invalid("it is empty");
+    if (rest.empty())
+        invalid("it is empty");
     if (rest[0] != '/') {
         // absolute-form: scheme "://" authority path
         auto scheme = rest.find("://");
-        if (scheme == std::string::npos || scheme == 0) invalid("it must start with '/'");
+        if (scheme == std::string::npos || scheme == 0)
+            invalid("it must start with '/'");
         auto pathStart = rest.find('/', scheme + 3);
         rest = pathStart == std::string::npos ? "/" : rest.substr(pathStart);
     }
@@ -92,22 +103,27 @@ RequestTarget parseRequestTarget(const std::string& target) {
         rest.resize(q);
     }
     auto hash = rest.find('#');
-    if (hash != std::string::npos) invalid("it holds a fragment");
+    if (hash != std::string::npos)
+        invalid("it holds a fragment");
     for (char c : t.rawQuery)
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) invalid("the query holds a control character");
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F)
+            invalid("the query holds a control character");
     std::size_t start = 1;
     if (rest != "/") {
         while (start <= rest.size()) {
             std::size_t slash = rest.find('/', start);
-            if (slash == std::string::npos) slash = rest.size();
+            if (slash == std::string::npos)
+                slash = rest.size();
             std::string seg = decodeSegment(rest.substr(start, slash - start));
-            if (seg == "." || seg == "..") invalid("it holds a '.' or '..' segment");
+            if (seg == "." || seg == "..")
+                invalid("it holds a '.' or '..' segment");
             t.segments.push_back(std::move(seg));
             start = slash + 1;
         }
     }
     t.path = "/";
-    for (std::size_t i = 0; i < t.segments.size(); ++i) t.path += (i ? "/" : "") + t.segments[i];
+    for (std::size_t i = 0; i < t.segments.size(); ++i)
+        t.path += (i ? "/" : "") + t.segments[i];
     return t;
 }
 

@@ -39,7 +39,8 @@ const std::string& Response::header(const std::string& name) const {
 }
 
 void Response::send(int status, const std::string& contentType, std::string_view body) {
-    if (committed_) throw std::logic_error("the response was already sent");
+    if (committed_)
+        throw std::logic_error("the response was already sent");
     setStatus(status);
     response_.setContentType(contentType);
     beginBody(static_cast<std::int64_t>(body.size()));
@@ -47,7 +48,8 @@ void Response::send(int status, const std::string& contentType, std::string_view
 }
 
 void Response::sendEmpty(int status) {
-    if (committed_) throw std::logic_error("the response was already sent");
+    if (committed_)
+        throw std::logic_error("the response was already sent");
     setStatus(status);
     if (status == 204 || status == 304 || status < 200) {
         response_.erase("Content-Length");
@@ -60,30 +62,39 @@ void Response::sendEmpty(int status) {
 }
 
 void Response::beginBody(std::int64_t contentLength) {
-    if (committed_) throw std::logic_error("the response was already sent");
+    if (committed_)
+        throw std::logic_error("the response was already sent");
     declaredLength_ = contentLength;
-    if (contentLength >= 0) response_.setContentLength64(contentLength);
-    else response_.setChunkedTransferEncoding(true);
+    if (contentLength >= 0)
+        response_.setContentLength64(contentLength);
+    else
+        response_.setChunkedTransferEncoding(true);
     committed_ = true;
     body_ = &response_.send();
 }
 
 void Response::write(const char* data, std::size_t size) {
-    if (!body_) throw std::logic_error("write() before beginBody()");
-    if (size == 0) return;
+    if (!body_)
+        throw std::logic_error("write() before beginBody()");
+    if (size == 0)
+        return;
     if (headOnly_) {
         bytesSent_ += static_cast<std::int64_t>(size);
         return;
     }
     body_->write(data, static_cast<std::streamsize>(size));
-    if (!body_->good()) throw Poco::Net::NetException("the client went away");
+    if (!body_->good())
+        throw Poco::Net::NetException("the client went away");
     bytesSent_ += static_cast<std::int64_t>(size);
 }
 
 void Response::flush() {
-    if (body_) body_->flush();
+    if (body_)
+        body_->flush();
 }
 
-void Response::closeConnection() { response_.setKeepAlive(false); }
+void Response::closeConnection() {
+    response_.setKeepAlive(false);
+}
 
 }  // namespace relais::http

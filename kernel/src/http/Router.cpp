@@ -8,11 +8,13 @@ namespace relais::http {
 namespace {
 
 bool endsWith(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 bool validMethod(const std::string& m) {
-    if (m.empty() || m.size() > 16) return false;
+    if (m.empty() || m.size() > 16)
+        return false;
     return std::all_of(m.begin(), m.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
@@ -24,20 +26,25 @@ bool isSecretParameter(const std::string& name) {
 
 void Router::add(Route route) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (frozen_) throw std::logic_error("routes are added before the server starts: " + route.pattern);
-    if (!validMethod(route.method)) throw std::logic_error("bad method for " + route.pattern);
+    if (frozen_)
+        throw std::logic_error("routes are added before the server starts: " + route.pattern);
+    if (!validMethod(route.method))
+        throw std::logic_error("bad method for " + route.pattern);
     if (route.pattern.empty() || route.pattern[0] != '/')
         throw std::logic_error("a route pattern starts with '/': " + route.pattern);
-    if (!route.handler) throw std::logic_error("a route needs a handler: " + route.pattern);
+    if (!route.handler)
+        throw std::logic_error("a route needs a handler: " + route.pattern);
     Compiled c;
     std::set<std::string> names;
     std::size_t start = 1;
     if (route.pattern != "/") {
         while (start <= route.pattern.size()) {
             std::size_t slash = route.pattern.find('/', start);
-            if (slash == std::string::npos) slash = route.pattern.size();
+            if (slash == std::string::npos)
+                slash = route.pattern.size();
             std::string seg = route.pattern.substr(start, slash - start);
-            if (seg.empty()) throw std::logic_error("empty segment in route " + route.pattern);
+            if (seg.empty())
+                throw std::logic_error("empty segment in route " + route.pattern);
             bool param = seg.front() == '{' && seg.back() == '}';
             if (param) {
                 std::string name = seg.substr(1, seg.size() - 2);
@@ -72,31 +79,37 @@ void Router::freeze() {
     std::stable_sort(routes_.begin(), routes_.end(), [](const Compiled& a, const Compiled& b) {
         const std::size_t n = std::min(a.isParam.size(), b.isParam.size());
         for (std::size_t i = 0; i < n; ++i)
-            if (a.isParam[i] != b.isParam[i]) return !a.isParam[i];
+            if (a.isParam[i] != b.isParam[i])
+                return !a.isParam[i];
         return false;
     });
 }
 
-RouteMatch Router::match(const std::string& method, const std::vector<std::string>& segments) const {
+RouteMatch Router::match(const std::string& method,
+                         const std::vector<std::string>& segments) const {
     RouteMatch result;
     const Compiled* fallback = nullptr;  // a GET route for a HEAD request
     std::map<std::string, std::string> fallbackParams;
     for (const auto& c : routes_) {
-        if (c.segments.size() != segments.size()) continue;
+        if (c.segments.size() != segments.size())
+            continue;
         bool ok = true;
         for (std::size_t i = 0; i < segments.size() && ok; ++i)
             ok = c.isParam[i] ? !segments[i].empty() : c.segments[i] == segments[i];
-        if (!ok) continue;
+        if (!ok)
+            continue;
         if (c.route.method == method) {
             result.route = &c.route;
             for (std::size_t i = 0; i < segments.size(); ++i)
-                if (c.isParam[i]) result.params[c.segments[i]] = segments[i];
+                if (c.isParam[i])
+                    result.params[c.segments[i]] = segments[i];
             return result;
         }
         if (method == "HEAD" && c.route.method == "GET" && !fallback) {
             fallback = &c;
             for (std::size_t i = 0; i < segments.size(); ++i)
-                if (c.isParam[i]) fallbackParams[c.segments[i]] = segments[i];
+                if (c.isParam[i])
+                    fallbackParams[c.segments[i]] = segments[i];
         }
         result.allowed.insert(c.route.method);
     }

@@ -13,7 +13,8 @@ namespace relais::http {
 namespace {
 
 [[noreturn]] void malformed(const std::string& why) {
-    throw Problem(400, "malformed_body", "The request body is not valid chunked coding: " + why + ".");
+    throw Problem(400, "malformed_body",
+                  "The request body is not valid chunked coding: " + why + ".");
 }
 
 // stream() for code that wants POCO's istream; ours reads through BodySource::read directly.
@@ -24,7 +25,8 @@ public:
 protected:
     int_type underflow() override {
         std::size_t n = source_.read(buffer_, sizeof buffer_);
-        if (n == 0) return traits_type::eof();
+        if (n == 0)
+            return traits_type::eof();
         setg(buffer_, buffer_, buffer_ + n);
         return traits_type::to_int_type(buffer_[0]);
     }
@@ -74,19 +76,25 @@ bool ServerRequest::secure() const {
 }
 
 std::istream& ServerRequest::stream() {
-    if (!stream_) stream_ = std::make_unique<BodyStream>(*this);
+    if (!stream_)
+        stream_ = std::make_unique<BodyStream>(*this);
     return *stream_;
 }
 
 std::size_t ServerRequest::read(char* buffer, std::size_t size) {
-    if (done_ || size == 0) return 0;
-    if (framing_ == Framing::Chunked) return readChunked(buffer, size);
-    const std::streamsize want = static_cast<std::streamsize>(std::min<std::int64_t>(remaining_, size));
+    if (done_ || size == 0)
+        return 0;
+    if (framing_ == Framing::Chunked)
+        return readChunked(buffer, size);
+    const std::streamsize want =
+        static_cast<std::streamsize>(std::min<std::int64_t>(remaining_, size));
     const int n = session_.readSome(buffer, want);
     if (n <= 0)
-        throw Problem::badRequest("incomplete_body", "The connection ended before the declared Content-Length.");
+        throw Problem::badRequest("incomplete_body",
+                                  "The connection ended before the declared Content-Length.");
     remaining_ -= n;
-    if (remaining_ == 0) done_ = true;
+    if (remaining_ == 0)
+        done_ = true;
     return static_cast<std::size_t>(n);
 }
 
@@ -94,18 +102,23 @@ std::string ServerRequest::readLine(std::size_t limit) {
     std::string line;
     for (;;) {
         int ch = session_.getByte();
-        if (ch == std::char_traits<char>::eof()) malformed("the connection ended inside a chunk header");
-        if (ch == '\n') break;
+        if (ch == std::char_traits<char>::eof())
+            malformed("the connection ended inside a chunk header");
+        if (ch == '\n')
+            break;
         line += static_cast<char>(ch);
-        if (line.size() > limit) malformed("a chunk line is too long");
+        if (line.size() > limit)
+            malformed("a chunk line is too long");
     }
-    if (line.empty() || line.back() != '\r') malformed("a line does not end with CRLF");
+    if (line.empty() || line.back() != '\r')
+        malformed("a line does not end with CRLF");
     line.pop_back();
     return line;
 }
 
 void ServerRequest::expectCrlf() {
-    if (session_.getByte() != '\r' || session_.getByte() != '\n') malformed("a chunk does not end with CRLF");
+    if (session_.getByte() != '\r' || session_.getByte() != '\n')
+        malformed("a chunk does not end with CRLF");
 }
 
 std::size_t ServerRequest::readChunked(char* buffer, std::size_t size) {
@@ -114,29 +127,37 @@ std::size_t ServerRequest::readChunked(char* buffer, std::size_t size) {
         std::size_t digits = 0;
         std::int64_t chunk = 0;
         while (digits < line.size() && std::isxdigit(static_cast<unsigned char>(line[digits]))) {
-            if (digits >= 15) malformed("a chunk size is too large");
-            chunk = chunk * 16 + (std::isdigit(static_cast<unsigned char>(line[digits]))
-                                      ? line[digits] - '0'
-                                      : std::tolower(static_cast<unsigned char>(line[digits])) - 'a' + 10);
+            if (digits >= 15)
+                malformed("a chunk size is too large");
+            chunk = chunk * 16 +
+                    (std::isdigit(static_cast<unsigned char>(line[digits]))
+                         ? line[digits] - '0'
+                         : std::tolower(static_cast<unsigned char>(line[digits])) - 'a' + 10);
             ++digits;
         }
-        if (digits == 0) malformed("a chunk size is not hexadecimal");
+        if (digits == 0)
+            malformed("a chunk size is not hexadecimal");
         const char after = digits < line.size() ? line[digits] : '\0';
-        if (after != '\0' && after != ';' && after != ' ' && after != '\t') malformed("a chunk size is followed by junk");
+        if (after != '\0' && after != ';' && after != ' ' && after != '\t')
+            malformed("a chunk size is followed by junk");
         if (chunk == 0) {
             // Trailer fields, then the empty line. Their content is ignored.
             for (int fields = 0; !readLine(8192).empty(); ++fields)
-                if (fields > 100) malformed("too many trailer fields");
+                if (fields > 100)
+                    malformed("too many trailer fields");
             done_ = true;
             return 0;
         }
         remaining_ = chunk;
     }
-    const std::streamsize want = static_cast<std::streamsize>(std::min<std::int64_t>(remaining_, size));
+    const std::streamsize want =
+        static_cast<std::streamsize>(std::min<std::int64_t>(remaining_, size));
     const int n = session_.readSome(buffer, want);
-    if (n <= 0) malformed("the connection ended inside a chunk");
+    if (n <= 0)
+        malformed("the connection ended inside a chunk");
     remaining_ -= n;
-    if (remaining_ == 0) expectCrlf();
+    if (remaining_ == 0)
+        expectCrlf();
     return static_cast<std::size_t>(n);
 }
 

@@ -70,7 +70,7 @@ private:
     Poco::Net::SocketAddress client_;
     Poco::Net::SocketAddress server_;
     enum class Framing { None, Length, Chunked } framing_ = Framing::None;
-    std::int64_t remaining_ = 0;    // Length: bytes left; Chunked: bytes left in the chunk
+    std::int64_t remaining_ = 0;  // Length: bytes left; Chunked: bytes left in the chunk
     std::int64_t declared_ = 0;
     bool done_ = false;
     std::unique_ptr<std::istream> stream_;

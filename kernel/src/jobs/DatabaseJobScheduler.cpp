@@ -23,7 +23,8 @@ std::string clip(const std::string& s, std::size_t max = 1000) {
 std::int64_t backoffMs(int attempt) {
     // 1 s, 4 s, 16 s, ... capped at an hour.
     std::int64_t ms = 1000;
-    for (int i = 1; i < attempt && ms < 3600000; ++i) ms *= 4;
+    for (int i = 1; i < attempt && ms < 3600000; ++i)
+        ms *= 4;
     return std::min<std::int64_t>(ms, 3600000);
 }
 
@@ -38,20 +39,26 @@ DatabaseJobScheduler::DatabaseJobScheduler(db::Database& database, Poco::Logger&
                   toHex(randomBytes(3));
 }
 
-DatabaseJobScheduler::~DatabaseJobScheduler() { stop(); }
+DatabaseJobScheduler::~DatabaseJobScheduler() {
+    stop();
+}
 
 void DatabaseJobScheduler::addPeriodic(const std::string& name, std::int64_t intervalMs, JobFn fn) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (started_) throw std::logic_error("periodic jobs are added before start: " + name);
-    if (intervalMs <= 0 || name.empty()) throw std::invalid_argument("bad periodic job " + name);
+    if (started_)
+        throw std::logic_error("periodic jobs are added before start: " + name);
+    if (intervalMs <= 0 || name.empty())
+        throw std::invalid_argument("bad periodic job " + name);
     if (!periodic_.emplace(name, Periodic{intervalMs, std::move(fn)}).second)
         throw std::logic_error("periodic job added twice: " + name);
 }
 
 void DatabaseJobScheduler::defineTask(const std::string& kind, JobFn fn, int maxAttempts) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (started_) throw std::logic_error("tasks are defined before start: " + kind);
-    if (maxAttempts < 1 || kind.empty()) throw std::invalid_argument("bad task " + kind);
+    if (started_)
+        throw std::logic_error("tasks are defined before start: " + kind);
+    if (maxAttempts < 1 || kind.empty())
+        throw std::invalid_argument("bad task " + kind);
     if (!tasks_.emplace(kind, Task{std::move(fn), maxAttempts}).second)
         throw std::logic_error("task defined twice: " + kind);
 }
@@ -62,13 +69,15 @@ std::int64_t DatabaseJobScheduler::enqueue(db::Connection& tx, const std::string
     {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = tasks_.find(kind);
-        if (it == tasks_.end()) throw std::invalid_argument("no task of kind " + kind);
+        if (it == tasks_.end())
+            throw std::invalid_argument("no task of kind " + kind);
         maxAttempts = it->second.maxAttempts;
     }
     const std::int64_t now = nowMs();
-    tx.execute("INSERT INTO job_queue (kind, payload, state, run_at, attempts, max_attempts, created_at)"
-               " VALUES (?, ?, 'pending', ?, 0, ?, ?)",
-               {kind, payload, runAtMs > 0 ? runAtMs : now, maxAttempts, now});
+    tx.execute(
+        "INSERT INTO job_queue (kind, payload, state, run_at, attempts, max_attempts, created_at)"
+        " VALUES (?, ?, 'pending', ?, 0, ?, ?)",
+        {kind, payload, runAtMs > 0 ? runAtMs : now, maxAttempts, now});
     const std::int64_t id = tx.lastInsertId();
     wake_.notify_all();
     return id;
@@ -81,9 +90,10 @@ void DatabaseJobScheduler::trigger(const std::string& name) {
 
 std::vector<JobStatus> DatabaseJobScheduler::status() {
     std::vector<JobStatus> out;
-    for (const auto& r : db_.query(
-             "SELECT name, interval_ms, next_run_at, last_started_at, last_duration_ms, last_outcome,"
-             " last_error, lease_owner, lease_expires_at, runs, failures FROM jobs ORDER BY name")) {
+    for (const auto& r : db_.query("SELECT name, interval_ms, next_run_at, last_started_at, "
+                                   "last_duration_ms, last_outcome,"
+                                   " last_error, lease_owner, lease_expires_at, runs, failures "
+                                   "FROM jobs ORDER BY name")) {
         JobStatus s;
         s.name = r.getString("name");
         s.intervalMs = r.getInt("interval_ms");
@@ -92,7 +102,8 @@ std::vector<JobStatus> DatabaseJobScheduler::status() {
         s.lastDurationMs = r.getInt("last_duration_ms");
         s.lastOutcome = r.getString("last_outcome");
         s.lastError = r.getString("last_error");
-        if (r.getInt("lease_expires_at") > nowMs()) s.leaseOwner = r.getString("lease_owner");
+        if (r.getInt("lease_expires_at") > nowMs())
+            s.leaseOwner = r.getString("lease_owner");
         s.runs = r.getInt("runs");
         s.failures = r.getInt("failures");
         out.push_back(std::move(s));
@@ -103,42 +114,53 @@ std::vector<JobStatus> DatabaseJobScheduler::status() {
 void DatabaseJobScheduler::start(bool background) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (started_) return;
+        if (started_)
+            return;
         started_ = true;
     }
     for (const auto& [name, p] : periodic_) {
         try {
             db_.transaction([&, &name = name, &p = p](db::Connection& c) {
-                if (c.execute("UPDATE jobs SET interval_ms = ? WHERE name = ?", {p.intervalMs, name}) == 0)
-                    c.execute("INSERT INTO jobs (name, interval_ms, next_run_at, runs, failures)"
-                              " VALUES (?, ?, ?, 0, 0)",
-                              {name, p.intervalMs, nowMs()});
+                if (c.execute("UPDATE jobs SET interval_ms = ? WHERE name = ?",
+                              {p.intervalMs, name}) == 0)
+                    c.execute(
+                        "INSERT INTO jobs (name, interval_ms, next_run_at, runs, failures)"
+                        " VALUES (?, ?, ?, 0, 0)",
+                        {name, p.intervalMs, nowMs()});
             });
         } catch (const db::Error& e) {
             // Another node starting at the same moment inserted it first.
-            if (e.kind() != db::Error::Kind::Constraint) throw;
+            if (e.kind() != db::Error::Kind::Constraint)
+                throw;
         }
     }
-    for (int i = 0; i < options_.threads; ++i) workers_.emplace_back([this] { worker(); });
-    if (background) scheduler_ = std::thread([this] { loop(); });
+    for (int i = 0; i < options_.threads; ++i)
+        workers_.emplace_back([this] { worker(); });
+    if (background)
+        scheduler_ = std::thread([this] { loop(); });
 }
 
 void DatabaseJobScheduler::stop() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (stop_) return;
+        if (stop_)
+            return;
         stop_ = true;
         stopping_ = true;
     }
     wake_.notify_all();
-    if (scheduler_.joinable()) scheduler_.join();
+    if (scheduler_.joinable())
+        scheduler_.join();
     for (auto& w : workers_)
-        if (w.joinable()) w.join();
+        if (w.joinable())
+            w.join();
 }
 
 void DatabaseJobScheduler::waitIdle() {
     std::unique_lock<std::mutex> lock(mutex_);
-    idle_.wait(lock, [this] { return queue_.empty() && runningPeriodic_.empty() && runningQueued_.empty(); });
+    idle_.wait(lock, [this] {
+        return queue_.empty() && runningPeriodic_.empty() && runningQueued_.empty();
+    });
 }
 
 void DatabaseJobScheduler::loop() {
@@ -159,7 +181,8 @@ void DatabaseJobScheduler::worker() {
         {
             std::unique_lock<std::mutex> lock(mutex_);
             wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
-            if (queue_.empty()) return;  // stopping, nothing left
+            if (queue_.empty())
+                return;  // stopping, nothing left
             work = std::move(queue_.front());
             queue_.pop_front();
         }
@@ -193,7 +216,8 @@ void DatabaseJobScheduler::renewLeases() {
 }
 
 void DatabaseJobScheduler::tick() {
-    if (stopping_) return;
+    if (stopping_)
+        return;
     const std::int64_t now = nowMs();
     if (now - lastRenewMs_ >= options_.leaseMs / 3) {
         renewLeases();
@@ -207,17 +231,22 @@ void DatabaseJobScheduler::tick() {
     }
 
     for (const auto& [name, p] : periodic_) {
-        if (free == 0 || stopping_) return;
+        if (free == 0 || stopping_)
+            return;
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            if (runningPeriodic_.count(name)) continue;
+            if (runningPeriodic_.count(name))
+                continue;
         }
         const std::int64_t t = nowMs();
         const std::uint64_t claimed = db_.execute(
-            "UPDATE jobs SET lease_owner = ?, lease_expires_at = ?, last_started_at = ?, next_run_at = ?"
-            " WHERE name = ? AND next_run_at <= ? AND (lease_owner IS NULL OR lease_expires_at < ?)",
+            "UPDATE jobs SET lease_owner = ?, lease_expires_at = ?, last_started_at = ?, "
+            "next_run_at = ?"
+            " WHERE name = ? AND next_run_at <= ? AND (lease_owner IS NULL OR lease_expires_at < "
+            "?)",
             {nodeId_, t + options_.leaseMs, t, t + p.intervalMs, name, t, t});
-        if (claimed != 1) continue;
+        if (claimed != 1)
+            continue;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             runningPeriodic_.insert(name);
@@ -226,11 +255,13 @@ void DatabaseJobScheduler::tick() {
         submit([this, name = name] { runPeriodic(name); });
     }
 
-    if (tasks_.empty() || free == 0) return;
+    if (tasks_.empty() || free == 0)
+        return;
     // Work whose node died: back to pending (the attempt it used stays counted).
-    db_.execute("UPDATE job_queue SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL"
-                " WHERE state = 'running' AND lease_expires_at < ?",
-                {nowMs()});
+    db_.execute(
+        "UPDATE job_queue SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL"
+        " WHERE state = 'running' AND lease_expires_at < ?",
+        {nowMs()});
     std::string kinds;
     db::Params params{nowMs()};
     for (const auto& [kind, task] : tasks_) {
@@ -238,17 +269,20 @@ void DatabaseJobScheduler::tick() {
         params.emplace_back(kind);
     }
     params.emplace_back(static_cast<long long>(free));
-    const auto due = db_.query("SELECT id, kind, payload, attempts, max_attempts FROM job_queue"
-                               " WHERE state = 'pending' AND run_at <= ? AND kind IN (" + kinds +
-                                   ") ORDER BY run_at, id LIMIT ?",
-                               params);
+    const auto due = db_.query(
+        "SELECT id, kind, payload, attempts, max_attempts FROM job_queue"
+        " WHERE state = 'pending' AND run_at <= ? AND kind IN (" +
+            kinds + ") ORDER BY run_at, id LIMIT ?",
+        params);
     for (const auto& row : due) {
-        if (stopping_) return;
+        if (stopping_)
+            return;
         const std::int64_t id = row.getInt("id");
         const std::int64_t t = nowMs();
-        if (db_.execute("UPDATE job_queue SET state = 'running', lease_owner = ?, lease_expires_at = ?,"
-                        " attempts = attempts + 1, started_at = ? WHERE id = ? AND state = 'pending'",
-                        {nodeId_, t + options_.leaseMs, t, id}) != 1)
+        if (db_.execute(
+                "UPDATE job_queue SET state = 'running', lease_owner = ?, lease_expires_at = ?,"
+                " attempts = attempts + 1, started_at = ? WHERE id = ? AND state = 'pending'",
+                {nodeId_, t + options_.leaseMs, t, id}) != 1)
             continue;
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -277,7 +311,8 @@ void DatabaseJobScheduler::runPeriodic(const std::string& name) {
         error = "unknown exception";
     }
     const std::int64_t finished = nowMs();
-    if (!error.empty()) log_.error("job %s failed: %s", name, error);
+    if (!error.empty())
+        log_.error("job %s failed: %s", name, error);
     try {
         const std::uint64_t n = db_.execute(
             "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, last_finished_at = ?,"
@@ -287,7 +322,8 @@ void DatabaseJobScheduler::runPeriodic(const std::string& name) {
             {finished, finished - started, error.empty() ? "ok" : "failed",
              error.empty() ? db::Value() : db::Value(clip(error)), error.empty() ? 0 : 1,
              finished + job.intervalMs, name, nodeId_});
-        if (n == 0) log_.warning("job %s ran past its lease; another node may have run it too", name);
+        if (n == 0)
+            log_.warning("job %s ran past its lease; another node may have run it too", name);
     } catch (const std::exception& e) {
         log_.error("cannot record the run of job %s: %s", name, std::string(e.what()));
     }
@@ -315,25 +351,34 @@ void DatabaseJobScheduler::runQueued(std::int64_t id, const std::string& kind,
     const std::int64_t finished = nowMs();
     try {
         if (error.empty()) {
-            db_.execute("UPDATE job_queue SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
-                        " finished_at = ?, duration_ms = ?, last_error = NULL WHERE id = ? AND lease_owner = ?",
-                        {finished, finished - started, id, nodeId_});
+            db_.execute(
+                "UPDATE job_queue SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
+                " finished_at = ?, duration_ms = ?, last_error = NULL WHERE id = ? AND lease_owner "
+                "= ?",
+                {finished, finished - started, id, nodeId_});
         } else if (attempt >= maxAttempts) {
-            log_.error("task %s #%s failed for good after %d attempts: %s", kind, std::to_string(id),
-                       attempt, error);
-            db_.execute("UPDATE job_queue SET state = 'failed', lease_owner = NULL, lease_expires_at = NULL,"
-                        " finished_at = ?, duration_ms = ?, last_error = ? WHERE id = ? AND lease_owner = ?",
-                        {finished, finished - started, clip(error), id, nodeId_});
+            log_.error("task %s #%s failed for good after %d attempts: %s", kind,
+                       std::to_string(id), attempt, error);
+            db_.execute(
+                "UPDATE job_queue SET state = 'failed', lease_owner = NULL, lease_expires_at = "
+                "NULL,"
+                " finished_at = ?, duration_ms = ?, last_error = ? WHERE id = ? AND lease_owner = "
+                "?",
+                {finished, finished - started, clip(error), id, nodeId_});
         } else {
-            log_.warning("task %s #%s failed (attempt %d of %d): %s", kind, std::to_string(id), attempt,
-                         maxAttempts, error);
-            db_.execute("UPDATE job_queue SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL,"
-                        " run_at = ?, finished_at = ?, duration_ms = ?, last_error = ?"
-                        " WHERE id = ? AND lease_owner = ?",
-                        {finished + backoffMs(attempt), finished, finished - started, clip(error), id, nodeId_});
+            log_.warning("task %s #%s failed (attempt %d of %d): %s", kind, std::to_string(id),
+                         attempt, maxAttempts, error);
+            db_.execute(
+                "UPDATE job_queue SET state = 'pending', lease_owner = NULL, lease_expires_at = "
+                "NULL,"
+                " run_at = ?, finished_at = ?, duration_ms = ?, last_error = ?"
+                " WHERE id = ? AND lease_owner = ?",
+                {finished + backoffMs(attempt), finished, finished - started, clip(error), id,
+                 nodeId_});
         }
     } catch (const std::exception& e) {
-        log_.error("cannot record the run of task %s #%s: %s", kind, std::to_string(id), std::string(e.what()));
+        log_.error("cannot record the run of task %s #%s: %s", kind, std::to_string(id),
+                   std::string(e.what()));
     }
     std::lock_guard<std::mutex> lock(mutex_);
     runningQueued_.erase(id);

@@ -67,8 +67,8 @@ private:
         int maxAttempts;
     };
     void runPeriodic(const std::string& name);
-    void runQueued(std::int64_t id, const std::string& kind, const std::string& payload, int attempt,
-                   int maxAttempts);
+    void runQueued(std::int64_t id, const std::string& kind, const std::string& payload,
+                   int attempt, int maxAttempts);
     void submit(std::function<void()> work);
     void renewLeases();
     void loop();

@@ -29,7 +29,8 @@ void configureLogging(const Config& config) {
         fc->setProperty("flush", "false");
         sink = fc;
     }
-    Poco::AutoPtr<Poco::PatternFormatter> pattern = new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t");
+    Poco::AutoPtr<Poco::PatternFormatter> pattern =
+        new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t");
     pattern->setProperty("times", "UTC");
     Poco::AutoPtr<Poco::FormattingChannel> formatting = new Poco::FormattingChannel(pattern, sink);
     asyncChannel = new Poco::AsyncChannel(formatting);
@@ -39,11 +40,13 @@ void configureLogging(const Config& config) {
     // Loggers created before this call keep their old channel: update them all.
     Poco::Logger::setChannel("", asyncChannel);
     Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
-    Poco::Logger::get("relais.access").setLevel(config.getBool("log.access") ? "information" : "none");
+    Poco::Logger::get("relais.access")
+        .setLevel(config.getBool("log.access") ? "information" : "none");
 }
 
 void shutdownLogging() {
-    if (asyncChannel) asyncChannel->close();
+    if (asyncChannel)
+        asyncChannel->close();
 }
 
 }  // namespace relais

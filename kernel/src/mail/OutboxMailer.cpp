@@ -27,10 +27,12 @@ namespace {
 
 std::string domainOf(const std::string& from) {
     auto at = from.rfind('@');
-    if (at == std::string::npos) return "localhost";
+    if (at == std::string::npos)
+        return "localhost";
     std::string d = from.substr(at + 1);
     auto gt = d.find('>');
-    if (gt != std::string::npos) d.resize(gt);
+    if (gt != std::string::npos)
+        d.resize(gt);
     return d.empty() ? "localhost" : d;
 }
 
@@ -47,20 +49,23 @@ OutboxMailer::OutboxMailer(db::Database& database, Poco::Logger& log, SmtpOption
     : db_(database), log_(log), smtp_(std::move(smtp)), outbox_(outbox) {}
 
 std::int64_t OutboxMailer::enqueue(db::Connection& tx, const MailMessage& m) {
-    if (!isValidMailAddress(m.to)) throw std::invalid_argument("invalid recipient address");
+    if (!isValidMailAddress(m.to))
+        throw std::invalid_argument("invalid recipient address");
     if (!m.replyTo.empty() && !isValidMailAddress(m.replyTo))
         throw std::invalid_argument("invalid reply-to address");
     if (m.subject.find_first_of("\r\n") != std::string::npos)
         throw std::invalid_argument("a subject is one line");
-    if (m.text.empty()) throw std::invalid_argument("a mail needs a text body");
+    if (m.text.empty())
+        throw std::invalid_argument("a mail needs a text body");
     const std::int64_t now = nowMs();
     const std::string messageId = "<" + toHex(randomBytes(16)) + "@" + domainOf(smtp_.from) + ">";
-    tx.execute("INSERT INTO mail_outbox (tenant_id, recipient, subject, body_text, body_html, reply_to,"
-               " message_id, state, attempts, next_attempt_at, created_at)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-               {m.tenantId.empty() ? db::Value() : db::Value(m.tenantId), m.to, m.subject, m.text,
-                m.html.empty() ? db::Value() : db::Value(m.html),
-                m.replyTo.empty() ? db::Value() : db::Value(m.replyTo), messageId, now, now});
+    tx.execute(
+        "INSERT INTO mail_outbox (tenant_id, recipient, subject, body_text, body_html, reply_to,"
+        " message_id, state, attempts, next_attempt_at, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+        {m.tenantId.empty() ? db::Value() : db::Value(m.tenantId), m.to, m.subject, m.text,
+         m.html.empty() ? db::Value() : db::Value(m.html),
+         m.replyTo.empty() ? db::Value() : db::Value(m.replyTo), messageId, now, now});
     const std::int64_t id = tx.lastInsertId();
     if (jobs_) {
         tx.afterCommit([jobs = jobs_] {
@@ -92,7 +97,8 @@ int OutboxMailer::sendDue() {
         " FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= ?"
         " ORDER BY next_attempt_at, id LIMIT ?",
         {nowMs(), outbox_.batchSize});
-    if (due.empty()) return 0;
+    if (due.empty())
+        return 0;
 
     thread_local std::minstd_rand jitter(std::random_device{}());
     auto retryLater = [&](const db::Row& row, const std::string& error) {
@@ -100,25 +106,31 @@ int OutboxMailer::sendDue() {
         if (attempts >= outbox_.maxAttempts) {
             log_.error("mail %s to recipient #%s failed for good after %d attempts: %s",
                        row.getString("message_id"), row.getString("id"), attempts, error);
-            db_.execute("UPDATE mail_outbox SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?",
-                        {attempts, error, row.getInt("id")});
+            db_.execute(
+                "UPDATE mail_outbox SET state = 'failed', attempts = ?, last_error = ? WHERE id = "
+                "?",
+                {attempts, error, row.getInt("id")});
             return;
         }
         std::int64_t delay = outbox_.retryBaseMs;
-        for (int i = 1; i < attempts && delay < outbox_.retryMaxMs; ++i) delay *= 2;
+        for (int i = 1; i < attempts && delay < outbox_.retryMaxMs; ++i)
+            delay *= 2;
         delay = std::min(delay, outbox_.retryMaxMs);
         delay += static_cast<std::int64_t>(jitter() % static_cast<unsigned>(delay / 5 + 1));
-        db_.execute("UPDATE mail_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                    {attempts, nowMs() + delay, error, row.getInt("id")});
+        db_.execute(
+            "UPDATE mail_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+            {attempts, nowMs() + delay, error, row.getInt("id")});
     };
 
     std::unique_ptr<Poco::Net::SecureSMTPClientSession> session;
     try {
         Poco::Net::StreamSocket socket;
-        socket.connect(Poco::Net::SocketAddress(smtp_.host, static_cast<Poco::UInt16>(smtp_.port)),
-                       Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(smtp_.timeoutMs) * 1000));
+        socket.connect(
+            Poco::Net::SocketAddress(smtp_.host, static_cast<Poco::UInt16>(smtp_.port)),
+            Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(smtp_.timeoutMs) * 1000));
         session = std::make_unique<Poco::Net::SecureSMTPClientSession>(socket);
-        session->setTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(smtp_.timeoutMs) * 1000));
+        session->setTimeout(
+            Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(smtp_.timeoutMs) * 1000));
         session->login();
         if (smtp_.starttls) {
             Poco::Net::Context::Params p;
@@ -126,7 +138,8 @@ int OutboxMailer::sendDue() {
                                                  : Poco::Net::Context::VERIFY_NONE;
             p.caLocation = smtp_.caFile;
             p.loadDefaultCAs = smtp_.caFile.empty();
-            Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, p);
+            Poco::Net::Context::Ptr ctx =
+                new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, p);
             ctx->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
             ctx->enableExtendedCertificateVerification(smtp_.tlsVerify);
             if (!session->startTLS(ctx))
@@ -138,7 +151,8 @@ int OutboxMailer::sendDue() {
         const std::string error = "cannot open an SMTP session with " + smtp_.host + ":" +
                                   std::to_string(smtp_.port) + ": " + describe(e);
         log_.warning("%s; %z mail(s) will be retried", error, due.size());
-        for (const auto& row : due) retryLater(row, error);
+        for (const auto& row : due)
+            retryLater(row, error);
         return 0;
     }
 
@@ -151,33 +165,43 @@ int OutboxMailer::sendDue() {
         msg.setSubject(Poco::Net::MailMessage::encodeWord(row.getString("subject"), "UTF-8"));
         msg.setDate(Poco::Timestamp());
         msg.set("Message-ID", row.getString("message_id"));
-        if (!row.isNull("reply_to")) msg.set("Reply-To", row.getString("reply_to"));
+        if (!row.isNull("reply_to"))
+            msg.set("Reply-To", row.getString("reply_to"));
         if (row.isNull("body_html")) {
             msg.setContentType("text/plain; charset=UTF-8");
-            msg.setContent(row.getString("body_text"), Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
+            msg.setContent(row.getString("body_text"),
+                           Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
         } else {
             msg.setContentType("multipart/alternative");
-            msg.addPart("", new Poco::Net::StringPartSource(row.getString("body_text"), "text/plain; charset=UTF-8"),
-                        Poco::Net::MailMessage::CONTENT_INLINE, Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
-            msg.addPart("", new Poco::Net::StringPartSource(row.getString("body_html"), "text/html; charset=UTF-8"),
-                        Poco::Net::MailMessage::CONTENT_INLINE, Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
+            msg.addPart("",
+                        new Poco::Net::StringPartSource(row.getString("body_text"),
+                                                        "text/plain; charset=UTF-8"),
+                        Poco::Net::MailMessage::CONTENT_INLINE,
+                        Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
+            msg.addPart("",
+                        new Poco::Net::StringPartSource(row.getString("body_html"),
+                                                        "text/html; charset=UTF-8"),
+                        Poco::Net::MailMessage::CONTENT_INLINE,
+                        Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
         }
         try {
             session->sendMessage(msg);
-            db_.execute("UPDATE mail_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1,"
-                        " last_error = NULL WHERE id = ?",
-                        {nowMs(), row.getInt("id")});
+            db_.execute(
+                "UPDATE mail_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1,"
+                " last_error = NULL WHERE id = ?",
+                {nowMs(), row.getInt("id")});
             ++sent;
         } catch (const Poco::Net::SMTPException& e) {
             // A refused recipient (5xx to RCPT TO) will never be accepted: fail that mail only.
             // Any other refusal (MAIL FROM, DATA, 4xx) may be the server's state or ours: retry.
             const int code = e.code();
             if (code >= 500 && code < 600 && e.message().rfind("Recipient rejected", 0) == 0) {
-                log_.error("mail %s refused for good by the SMTP server: %s", row.getString("message_id"),
-                           describe(e));
-                db_.execute("UPDATE mail_outbox SET state = 'failed', attempts = attempts + 1,"
-                            " last_error = ? WHERE id = ?",
-                            {describe(e), row.getInt("id")});
+                log_.error("mail %s refused for good by the SMTP server: %s",
+                           row.getString("message_id"), describe(e));
+                db_.execute(
+                    "UPDATE mail_outbox SET state = 'failed', attempts = attempts + 1,"
+                    " last_error = ? WHERE id = ?",
+                    {describe(e), row.getInt("id")});
                 try {
                     std::string reply;
                     session->sendCommand("RSET", reply);
@@ -186,11 +210,13 @@ int OutboxMailer::sendDue() {
                 }
                 continue;
             }
-            log_.warning("mail %s not accepted, will retry: %s", row.getString("message_id"), describe(e));
+            log_.warning("mail %s not accepted, will retry: %s", row.getString("message_id"),
+                         describe(e));
             retryLater(row, describe(e));
             break;  // the session may be unusable
         } catch (const Poco::Exception& e) {
-            log_.warning("mail %s not sent, will retry: %s", row.getString("message_id"), describe(e));
+            log_.warning("mail %s not sent, will retry: %s", row.getString("message_id"),
+                         describe(e));
             retryLater(row, describe(e));
             break;
         }
@@ -200,7 +226,8 @@ int OutboxMailer::sendDue() {
     } catch (const Poco::Exception&) {
         // QUIT after a broken session; the mails are already recorded.
     }
-    if (sent > 0) log_.information("sent %d mail(s)", sent);
+    if (sent > 0)
+        log_.information("sent %d mail(s)", sent);
     return sent;
 }
 

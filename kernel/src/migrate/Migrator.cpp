@@ -20,11 +20,14 @@ namespace relais {
 
 namespace {
 
-const char* dialectFolder(db::Dialect d) { return d == db::Dialect::SQLite ? "sqlite" : "mysql"; }
+const char* dialectFolder(db::Dialect d) {
+    return d == db::Dialect::SQLite ? "sqlite" : "mysql";
+}
 
 std::string readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw MigrationError("cannot read " + path);
+    if (!in)
+        throw MigrationError("cannot read " + path);
     std::ostringstream out;
     out << in.rdbuf();
     return out.str();
@@ -34,14 +37,16 @@ std::string readFile(const std::string& path) {
 class MigrationLock {
 public:
     explicit MigrationLock(db::Database& db) {
-        if (db.dialect() != db::Dialect::MySQL) return;
+        if (db.dialect() != db::Dialect::MySQL)
+            return;
         lease_.emplace(db.acquire());
         auto r = (*lease_)->query("SELECT GET_LOCK('relais_migrations', 120) AS got", {});
         if (r.empty() || r[0].getInt("got") != 1)
             throw MigrationError("another node has been migrating for 2 minutes; try again");
     }
     ~MigrationLock() {
-        if (!lease_) return;
+        if (!lease_)
+            return;
         try {
             (*lease_)->query("SELECT RELEASE_LOCK('relais_migrations')", {});
         } catch (...) {
@@ -63,14 +68,18 @@ std::vector<MigrationFile> Migrator::discover(const std::string& component) cons
     for (const auto& root : roots_) {
         fs::path dir = fs::path(root) / component / dialectFolder(db_.dialect());
         std::error_code ec;
-        if (!fs::is_directory(dir, ec)) continue;
+        if (!fs::is_directory(dir, ec))
+            continue;
         for (const auto& entry : fs::directory_iterator(dir)) {
             const std::string file = entry.path().filename().string();
-            if (entry.path().extension() != ".sql") continue;
+            if (entry.path().extension() != ".sql")
+                continue;
             std::size_t digits = 0;
-            while (digits < file.size() && std::isdigit(static_cast<unsigned char>(file[digits]))) ++digits;
+            while (digits < file.size() && std::isdigit(static_cast<unsigned char>(file[digits])))
+                ++digits;
             if (digits != 4 || file.size() < 10 || file[4] != '_')
-                throw MigrationError(entry.path().string() + ": a migration is named NNNN_name.sql");
+                throw MigrationError(entry.path().string() +
+                                     ": a migration is named NNNN_name.sql");
             MigrationFile m;
             m.component = component;
             m.version = std::stoi(file.substr(0, 4));
@@ -84,7 +93,8 @@ std::vector<MigrationFile> Migrator::discover(const std::string& component) cons
         }
     }
     std::vector<MigrationFile> out;
-    for (auto& [v, m] : found) out.push_back(std::move(m));
+    for (auto& [v, m] : found)
+        out.push_back(std::move(m));
     return out;
 }
 
@@ -105,34 +115,38 @@ std::vector<MigrationFile> Migrator::migrate(const std::string& component) {
     MigrationLock lock(db_);
     const auto files = discover(component);
     std::map<int, const MigrationFile*> byVersion;
-    for (const auto& f : files) byVersion[f.version] = &f;
+    for (const auto& f : files)
+        byVersion[f.version] = &f;
 
     std::map<int, std::string> applied;
-    for (const auto& row : db_.query(
-             "SELECT version, name, checksum FROM schema_migrations WHERE component = ?", {component})) {
+    for (const auto& row :
+         db_.query("SELECT version, name, checksum FROM schema_migrations WHERE component = ?",
+                   {component})) {
         const int version = static_cast<int>(row.getInt("version"));
         auto it = byVersion.find(version);
-        const std::string label = component + "/" + std::to_string(version) + "_" + row.getString("name");
+        const std::string label =
+            component + "/" + std::to_string(version) + "_" + row.getString("name");
         if (it == byVersion.end())
             throw MigrationError("migration " + label +
                                  " was applied but its file is gone; is this an older relaisd?");
         if (it->second->checksum != row.getString("checksum"))
-            throw MigrationError("migration " + it->second->path +
-                                 " was changed after it was applied (checksum " +
-                                 row.getString("checksum").substr(0, 12) + "… recorded, " +
-                                 it->second->checksum.substr(0, 12) +
-                                 "… now); write a new migration instead");
+            throw MigrationError(
+                "migration " + it->second->path + " was changed after it was applied (checksum " +
+                row.getString("checksum").substr(0, 12) + "… recorded, " +
+                it->second->checksum.substr(0, 12) + "… now); write a new migration instead");
         applied[version] = row.getString("checksum");
     }
 
     std::vector<MigrationFile> done;
     for (const auto& f : files) {
-        if (applied.count(f.version)) continue;
+        if (applied.count(f.version))
+            continue;
         const std::string sql = readFile(f.path);
         auto record = [&](db::Connection& c) {
-            c.execute("INSERT INTO schema_migrations (component, version, name, checksum, applied_at)"
-                      " VALUES (?, ?, ?, ?, ?)",
-                      {component, f.version, f.name, f.checksum, nowMs()});
+            c.execute(
+                "INSERT INTO schema_migrations (component, version, name, checksum, applied_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                {component, f.version, f.name, f.checksum, nowMs()});
         };
         try {
             if (db_.dialect() == db::Dialect::SQLite) {

@@ -31,7 +31,8 @@ std::vector<std::unique_ptr<Plugin>>& instances() {
 }
 
 bool validName(const std::string& n) {
-    if (n.empty() || n.size() > 32 || !(n[0] >= 'a' && n[0] <= 'z')) return false;
+    if (n.empty() || n.size() > 32 || !(n[0] >= 'a' && n[0] <= 'z'))
+        return false;
     return std::all_of(n.begin(), n.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     });
@@ -50,7 +51,8 @@ void PluginHost::loadAll(const std::string& dir) {
     }
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir, ec))
-        if (entry.is_regular_file() && entry.path().extension() == ".so") files.push_back(entry.path());
+        if (entry.is_regular_file() && entry.path().extension() == ".so")
+            files.push_back(entry.path());
     std::sort(files.begin(), files.end());
 
     struct Candidate {
@@ -78,15 +80,18 @@ void PluginHost::loadAll(const std::string& dir) {
         if (std::find(symbols.begin(), symbols.end(), wanted) == symbols.end()) {
             std::string found = "none";
             for (const auto& s : symbols)
-                if (s.rfind(kAbiPrefix, 0) == 0) found = s.substr(kAbiPrefix.size());
-            refuse(file.stem().string(), "built for plugin ABI " + found + ", this relaisd has ABI " +
+                if (s.rfind(kAbiPrefix, 0) == 0)
+                    found = s.substr(kAbiPrefix.size());
+            refuse(file.stem().string(), "built for plugin ABI " + found +
+                                             ", this relaisd has ABI " +
                                              std::to_string(kPluginAbiVersion));
             continue;
         }
         // 2. Load it, check the ABI value, read the manifest.
         Candidate c;
         try {
-            boost::dll::shared_library lib(boost::dll::fs::path(path), boost::dll::load_mode::rtld_now);
+            boost::dll::shared_library lib(boost::dll::fs::path(path),
+                                           boost::dll::load_mode::rtld_now);
             const std::uint32_t abi = lib.get_alias<const std::uint32_t>(wanted);
             if (abi != kPluginAbiVersion) {
                 refuse(file.stem().string(), "its ABI symbol says " + std::to_string(abi));
@@ -98,14 +103,16 @@ void PluginHost::loadAll(const std::string& dir) {
             c.info.version = m.version ? m.version : "";
             c.info.description = m.description ? m.description : "";
             c.info.path = path;
-            for (const char* const* d = m.dependencies; d && *d; ++d) c.info.dependencies.emplace_back(*d);
+            for (const char* const* d = m.dependencies; d && *d; ++d)
+                c.info.dependencies.emplace_back(*d);
             libraries().push_back(std::move(lib));
         } catch (const std::exception& e) {
             refuse(file.stem().string(), std::string("cannot be loaded: ") + e.what());
             continue;
         }
         if (!validName(c.info.name)) {
-            refuse(file.stem().string(), "its manifest name '" + c.info.name + "' is not [a-z][a-z0-9_]*");
+            refuse(file.stem().string(),
+                   "its manifest name '" + c.info.name + "' is not [a-z][a-z0-9_]*");
             continue;
         }
         if (candidates.count(c.info.name)) {
@@ -122,7 +129,8 @@ void PluginHost::loadAll(const std::string& dir) {
         for (auto it = candidates.begin(); it != candidates.end();) {
             std::string missing;
             for (const auto& d : it->second.info.dependencies)
-                if (!candidates.count(d)) missing = d;
+                if (!candidates.count(d))
+                    missing = d;
             if (missing.empty()) {
                 ++it;
                 continue;
@@ -139,14 +147,17 @@ void PluginHost::loadAll(const std::string& dir) {
         bool progress = false;
         for (auto it = candidates.begin(); it != candidates.end();) {
             const auto& deps = it->second.info.dependencies;
-            if (std::all_of(deps.begin(), deps.end(), [&](const std::string& d) { return placed.count(d) > 0; })) {
+            if (std::all_of(deps.begin(), deps.end(),
+                            [&](const std::string& d) { return placed.count(d) > 0; })) {
                 LoadedPlugin info = it->second.info;
                 try {
                     info.plugin = it->second.create();
                     instances().emplace_back(info.plugin);
                 } catch (const std::exception& e) {
-                    log_.error("plugin %s skipped: its factory failed: %s", info.path, std::string(e.what()));
-                    skipped_.push_back({info.name, info.path, std::string("factory failed: ") + e.what()});
+                    log_.error("plugin %s skipped: its factory failed: %s", info.path,
+                               std::string(e.what()));
+                    skipped_.push_back(
+                        {info.name, info.path, std::string("factory failed: ") + e.what()});
                     it = candidates.erase(it);
                     progress = true;
                     continue;
@@ -176,7 +187,8 @@ std::vector<std::string> PluginHost::skip(const std::string& name, const std::st
     for (bool changed = true; changed;) {
         changed = false;
         for (const auto& p : loaded_) {
-            if (goneSet.count(p.name)) continue;
+            if (goneSet.count(p.name))
+                continue;
             for (const auto& d : p.dependencies)
                 if (goneSet.count(d)) {
                     goneSet.insert(p.name);
@@ -188,7 +200,8 @@ std::vector<std::string> PluginHost::skip(const std::string& name, const std::st
     }
     for (auto it = loaded_.begin(); it != loaded_.end();) {
         if (goneSet.count(it->name)) {
-            const std::string why = it->name == name ? reason : "depends on '" + name + "', which was skipped";
+            const std::string why =
+                it->name == name ? reason : "depends on '" + name + "', which was skipped";
             log_.error("plugin %s skipped: %s", it->path, why);
             skipped_.push_back({it->name, it->path, why});
             it = loaded_.erase(it);
@@ -201,7 +214,8 @@ std::vector<std::string> PluginHost::skip(const std::string& name, const std::st
 
 std::set<std::string> PluginHost::skippedNames() const {
     std::set<std::string> out;
-    for (const auto& s : skipped_) out.insert(s.name);
+    for (const auto& s : skipped_)
+        out.insert(s.name);
     return out;
 }
 

@@ -13,7 +13,9 @@ void PluginKernel::addMiddleware(int order, const std::string& name, http::Middl
     middleware_.push_back({order, module_ + "." + name, std::move(middleware)});
 }
 
-Poco::Logger& PluginKernel::logger() { return Poco::Logger::get("relais." + module_); }
+Poco::Logger& PluginKernel::logger() {
+    return Poco::Logger::get("relais." + module_);
+}
 
 void PluginKernel::Routes::add(http::Route route) {
     route.module = module_;
@@ -37,18 +39,23 @@ void PluginKernel::Jobs::defineTask(const std::string& kind, JobFn fn, int maxAt
 }
 
 void PluginKernel::Jobs::commit() {
-    for (auto& p : periodic_) real_.addPeriodic(p.name, p.intervalMs, std::move(p.fn));
-    for (auto& t : tasks_) real_.defineTask(t.kind, std::move(t.fn), t.maxAttempts);
+    for (auto& p : periodic_)
+        real_.addPeriodic(p.name, p.intervalMs, std::move(p.fn));
+    for (auto& t : tasks_)
+        real_.defineTask(t.kind, std::move(t.fn), t.maxAttempts);
 }
 
 void PluginKernel::commit() {
-    for (auto& r : routes_.pending) kernel_.routes().add(std::move(r));
-    for (auto& m : middleware_) kernel_.addMiddleware(m.order, m.name, std::move(m.fn));
+    for (auto& r : routes_.pending)
+        kernel_.routes().add(std::move(r));
+    for (auto& m : middleware_)
+        kernel_.addMiddleware(m.order, m.name, std::move(m.fn));
     jobs_.commit();
 }
 
 void PluginKernel::abandon() {
-    for (auto id : events_.ids) events_.unsubscribe(id);
+    for (auto id : events_.ids)
+        events_.unsubscribe(id);
 }
 
 }  // namespace relais

@@ -45,8 +45,8 @@ private:
         Jobs(JobScheduler& real, std::string module) : real_(real), module_(std::move(module)) {}
         void addPeriodic(const std::string& name, std::int64_t intervalMs, JobFn fn) override;
         void defineTask(const std::string& kind, JobFn fn, int maxAttempts) override;
-        std::int64_t enqueue(db::Connection& tx, const std::string& kind, const std::string& payload,
-                             std::int64_t runAtMs) override {
+        std::int64_t enqueue(db::Connection& tx, const std::string& kind,
+                             const std::string& payload, std::int64_t runAtMs) override {
             return real_.enqueue(tx, kind, payload, runAtMs);
         }
         void trigger(const std::string& name) override { real_.trigger(name); }

@@ -47,17 +47,19 @@ std::string absolute(const std::string& path) {
 
 }  // namespace
 
-std::unique_ptr<Runtime> Runtime::configure(const ConfigLoader& loader, const std::string& binaryDir,
-                                            bool setUpLogging) {
+std::unique_ptr<Runtime> Runtime::configure(const ConfigLoader& loader,
+                                            const std::string& binaryDir, bool setUpLogging) {
     static SslInit ssl;
     ConfigSchema schema;
     declareKernelSettings(schema);
     // First pass: the kernel's keys only, so that logging is set up before plugins load.
     Config early = loader.validate(schema, {}, nullptr, true);
-    if (setUpLogging) configureLogging(early);
+    if (setUpLogging)
+        configureLogging(early);
 
     std::string pluginsDir = early.getString("plugins.dir");
-    if (pluginsDir.empty()) pluginsDir = (fs::path(binaryDir) / ".." / "plugins").lexically_normal().string();
+    if (pluginsDir.empty())
+        pluginsDir = (fs::path(binaryDir) / ".." / "plugins").lexically_normal().string();
     auto host = std::make_unique<PluginHost>(Poco::Logger::get("relais.plugins"));
     host->loadAll(pluginsDir);
     for (const auto& p : std::vector<LoadedPlugin>(host->loaded())) {
@@ -69,11 +71,14 @@ std::unique_ptr<Runtime> Runtime::configure(const ConfigLoader& loader, const st
     }
     std::vector<std::string> warnings;
     Config config = loader.validate(schema, host->skippedNames(), &warnings);
-    for (const auto& w : warnings) Poco::Logger::get("relais.config").warning(w);
-    return std::unique_ptr<Runtime>(new Runtime(std::move(config), std::move(host), std::move(warnings)));
+    for (const auto& w : warnings)
+        Poco::Logger::get("relais.config").warning(w);
+    return std::unique_ptr<Runtime>(
+        new Runtime(std::move(config), std::move(host), std::move(warnings)));
 }
 
-Runtime::Runtime(Config config, std::unique_ptr<PluginHost> plugins, std::vector<std::string> warnings)
+Runtime::Runtime(Config config, std::unique_ptr<PluginHost> plugins,
+                 std::vector<std::string> warnings)
     : config_(std::move(config)),
       log_(Poco::Logger::get("relais")),
       plugins_(std::move(plugins)),
@@ -97,14 +102,16 @@ void Runtime::open() {
     std::error_code ec;
     if (!fs::exists(dataDir_, ec)) {
         fs::create_directories(dataDir_, ec);
-        if (ec) throw StartupError("cannot create the data folder " + dataDir_ + ": " + ec.message());
+        if (ec)
+            throw StartupError("cannot create the data folder " + dataDir_ + ": " + ec.message());
         ::chmod(dataDir_.c_str(), 0700);
     }
 
     db::DatabaseOptions o;
     o.driver = config_.getString("db.driver");
     o.sqlitePath = config_.getString("db.sqlite_path");
-    if (o.sqlitePath.empty()) o.sqlitePath = (fs::path(dataDir_) / "relais.sqlite3").string();
+    if (o.sqlitePath.empty())
+        o.sqlitePath = (fs::path(dataDir_) / "relais.sqlite3").string();
     o.host = config_.getString("db.host");
     o.port = static_cast<int>(config_.getInt("db.port"));
     o.name = config_.getString("db.name");
@@ -124,14 +131,17 @@ void Runtime::open() {
     log_.information("database %s", database_->describe());
 
     std::vector<std::string> roots;
-    for (const auto& r : config_.getList("migrations.dir")) roots.push_back(absolute(r));
+    for (const auto& r : config_.getList("migrations.dir"))
+        roots.push_back(absolute(r));
     Migrator migrator(*database_, roots, Poco::Logger::get("relais.migrate"));
     try {
         if (migrator.discover("kernel").empty())
-            throw MigrationError("no kernel migrations under " + config_.getString("migrations.dir") +
+            throw MigrationError("no kernel migrations under " +
+                                 config_.getString("migrations.dir") +
                                  " (run relaisd from the repository, or set migrations.dir)");
         migrator.migrate("kernel");
-        for (const auto& p : plugins_->loaded()) migrator.migrate(p.name);
+        for (const auto& p : plugins_->loaded())
+            migrator.migrate(p.name);
     } catch (const MigrationError& e) {
         throw StartupError(e.what());
     } catch (const db::Error& e) {
@@ -141,13 +151,15 @@ void Runtime::open() {
     const std::string keyFile = config_.getString("crypto.master_key_file");
     try {
         const bool useDefault = keyFile.empty();
-        const std::string path = useDefault ? (fs::path(dataDir_) / "master.key").string() : keyFile;
+        const std::string path =
+            useDefault ? (fs::path(dataDir_) / "master.key").string() : keyFile;
         masterKey_ = std::make_unique<MasterKey>(MasterKey::load(path, useDefault));
         if (masterKey_->created()) {
             if (database_->query("SELECT COUNT(*) AS n FROM journal")[0].getInt("n") > 0) {
                 ::unlink(path.c_str());
-                throw MasterKeyError("the master key " + path +
-                                     " is missing but the database holds data sealed with it; restore the key file");
+                throw MasterKeyError(
+                    "the master key " + path +
+                    " is missing but the database holds data sealed with it; restore the key file");
             }
             log_.notice("generated a new master key in %s (mode 0600); back it up", path);
         }
@@ -161,7 +173,8 @@ void Runtime::open() {
     jo.leaseMs = config_.getInt("jobs.lease_ms");
     jo.threads = static_cast<int>(config_.getInt("jobs.threads"));
     jo.nodeId = config_.getString("jobs.node_id");
-    scheduler_ = std::make_unique<DatabaseJobScheduler>(*database_, Poco::Logger::get("relais.jobs"), jo);
+    scheduler_ =
+        std::make_unique<DatabaseJobScheduler>(*database_, Poco::Logger::get("relais.jobs"), jo);
 
     SmtpOptions so;
     so.host = config_.getString("smtp.host");
@@ -179,16 +192,20 @@ void Runtime::open() {
     oo.retryMaxMs = config_.getInt("mail.retry_max_ms");
     oo.maxAttempts = static_cast<int>(config_.getInt("mail.max_attempts"));
     mailer_ = std::make_unique<OutboxMailer>(*database_, Poco::Logger::get("relais.mail"), so, oo);
-    journal_ = std::make_unique<ChainedJournal>(*database_, *events_, masterKey_->derive("relais journal v1"),
+    journal_ = std::make_unique<ChainedJournal>(*database_, *events_,
+                                                masterKey_->derive("relais journal v1"),
                                                 Poco::Logger::get("relais.journal"));
 }
 
 void Runtime::registerKernelRoutes() {
-    router_->add({"GET", "/livez", [](http::Request&, http::Response& res) {
+    router_->add({"GET", "/livez",
+                  [](http::Request&, http::Response& res) {
                       res.setHeader("Cache-Control", "no-store");
                       res.send(200, "application/json; charset=utf-8", "{\"status\":\"ok\"}");
-                  }, "", -1});
-    router_->add({"GET", "/healthz", [this](http::Request&, http::Response& res) {
+                  },
+                  "", -1});
+    router_->add({"GET", "/healthz",
+                  [this](http::Request&, http::Response& res) {
                       const bool dbOk = databaseOk_, storageOk = storageOk_;
                       Poco::JSON::Object body;
                       body.set("status", dbOk && storageOk ? "ok" : "unavailable");
@@ -196,19 +213,24 @@ void Runtime::registerKernelRoutes() {
                       body.set("database", dbOk ? "ok" : "unavailable");
                       body.set("storage", storageOk ? "ok" : "unavailable");
                       res.setHeader("Cache-Control", "no-store");
-                      if (!dbOk || !storageOk) res.setHeader("Retry-After", "5");
+                      if (!dbOk || !storageOk)
+                          res.setHeader("Retry-After", "5");
                       http::sendJson(res, dbOk && storageOk ? 200 : 503, body);
-                  }, "", -1});
+                  },
+                  "", -1});
 }
 
 void Runtime::registerPlugins() {
     std::vector<std::string> names;
-    for (const auto& p : plugins_->loaded()) names.push_back(p.name);
+    for (const auto& p : plugins_->loaded())
+        names.push_back(p.name);
     for (const auto& name : names) {
         Plugin* plugin = nullptr;
         for (const auto& p : plugins_->loaded())
-            if (p.name == name) plugin = p.plugin;
-        if (!plugin) continue;  // skipped with a plugin it depends on
+            if (p.name == name)
+                plugin = p.plugin;
+        if (!plugin)
+            continue;  // skipped with a plugin it depends on
         auto view = std::make_unique<PluginKernel>(*this, *scheduler_, *events_, name);
         try {
             plugin->registerWith(*view);
@@ -228,20 +250,23 @@ void Runtime::registerPlugins() {
 }
 
 void Runtime::start() {
-    if (!database_) throw std::logic_error("Runtime::open() comes before start()");
+    if (!database_)
+        throw std::logic_error("Runtime::open() comes before start()");
     registerKernelRoutes();
     mailer_->registerJob(*scheduler_, config_.getInt("mail.poll_ms"));
     scheduler_->addPeriodic("kernel.cleanup", 3600 * 1000, [this](JobContext&) {
         const std::int64_t now = nowMs();
-        database_->execute("DELETE FROM job_queue WHERE state IN ('done', 'failed') AND finished_at < ?",
-                           {now - 30LL * 24 * 3600 * 1000});
+        database_->execute(
+            "DELETE FROM job_queue WHERE state IN ('done', 'failed') AND finished_at < ?",
+            {now - 30LL * 24 * 3600 * 1000});
         // Sent mails carry links; they are kept a week for support, then deleted.
         database_->execute("DELETE FROM mail_outbox WHERE state = 'sent' AND sent_at < ?",
                            {now - 7LL * 24 * 3600 * 1000});
     });
     registerPlugins();
     dispatcher_->freeze();
-    for (const auto& line : router_->describe()) Poco::Logger::get("relais.http").debug("route %s", line);
+    for (const auto& line : router_->describe())
+        Poco::Logger::get("relais.http").debug("route %s", line);
 
     scheduler_->start();
     http::HttpServerOptions ho;
@@ -260,7 +285,8 @@ void Runtime::start() {
     ho.keyFile = config_.getString("tls.key");
     if (ho.tls && (ho.certFile.empty() || ho.keyFile.empty()))
         throw StartupError("tls.enabled is true but tls.cert or tls.key is empty");
-    server_ = std::make_unique<http::HttpServer>(ho, *dispatcher_, Poco::Logger::get("relais.http"));
+    server_ =
+        std::make_unique<http::HttpServer>(ho, *dispatcher_, Poco::Logger::get("relais.http"));
     try {
         server_->start();
     } catch (const std::exception& e) {
@@ -281,12 +307,16 @@ void Runtime::monitorHealth() {
         const bool dbOk = database_->ping();
         const bool storageOk = ::access(dataDir_.c_str(), W_OK | X_OK) == 0;
         if (dbOk != databaseOk_.exchange(dbOk)) {
-            if (dbOk) log_.notice("the database %s is reachable again", database_->describe());
-            else log_.error("the database %s is unreachable", database_->describe());
+            if (dbOk)
+                log_.notice("the database %s is reachable again", database_->describe());
+            else
+                log_.error("the database %s is unreachable", database_->describe());
         }
         if (storageOk != storageOk_.exchange(storageOk)) {
-            if (storageOk) log_.notice("the data folder %s is writable again", dataDir_);
-            else log_.error("the data folder %s is not writable", dataDir_);
+            if (storageOk)
+                log_.notice("the data folder %s is writable again", dataDir_);
+            else
+                log_.error("the data folder %s is not writable", dataDir_);
         }
         lock.lock();
         healthWake_.wait_for(lock, interval, [this] { return stopping_; });
@@ -296,11 +326,13 @@ void Runtime::monitorHealth() {
 void Runtime::stop() {
     {
         std::lock_guard<std::mutex> lock(healthMutex_);
-        if (stopping_) return;
+        if (stopping_)
+            return;
         stopping_ = true;
     }
     healthWake_.notify_all();
-    if (server_) server_->stop();
+    if (server_)
+        server_->stop();
     for (const auto& p : plugins_->loaded()) {
         try {
             p.plugin->stop();
@@ -308,27 +340,46 @@ void Runtime::stop() {
             log_.error("plugin %s failed to stop", p.name);
         }
     }
-    if (scheduler_) scheduler_->stop();
-    if (health_.joinable()) health_.join();
-    if (started_) log_.information("relaisd stopped");
+    if (scheduler_)
+        scheduler_->stop();
+    if (health_.joinable())
+        health_.join();
+    if (started_)
+        log_.information("relaisd stopped");
 }
 
-std::uint16_t Runtime::httpPort() const { return server_ ? server_->port() : 0; }
+std::uint16_t Runtime::httpPort() const {
+    return server_ ? server_->port() : 0;
+}
 
 std::string Runtime::baseUrl() const {
     return std::string(config_.getBool("tls.enabled") ? "https" : "http") + "://" +
            config_.getString("http.address") + ":" + std::to_string(httpPort());
 }
 
-db::Database& Runtime::database() { return *database_; }
-http::RouteRegistry& Runtime::routes() { return *router_; }
+db::Database& Runtime::database() {
+    return *database_;
+}
+http::RouteRegistry& Runtime::routes() {
+    return *router_;
+}
 void Runtime::addMiddleware(int order, const std::string& name, http::Middleware middleware) {
     dispatcher_->addMiddleware(order, name, std::move(middleware));
 }
-JobScheduler& Runtime::jobs() { return *scheduler_; }
-Mailer& Runtime::mail() { return *mailer_; }
-Journal& Runtime::journal() { return *journal_; }
-EventBus& Runtime::events() { return *events_; }
-void Runtime::setModuleGate(http::ModuleGate gate) { dispatcher_->setModuleGate(std::move(gate)); }
+JobScheduler& Runtime::jobs() {
+    return *scheduler_;
+}
+Mailer& Runtime::mail() {
+    return *mailer_;
+}
+Journal& Runtime::journal() {
+    return *journal_;
+}
+EventBus& Runtime::events() {
+    return *events_;
+}
+void Runtime::setModuleGate(http::ModuleGate gate) {
+    dispatcher_->setModuleGate(std::move(gate));
+}
 
 }  // namespace relais

@@ -53,8 +53,8 @@ class Runtime final : public Kernel {
 public:
     /// Loads the plugins of plugins.dir (to learn their settings) and validates the layers.
     /// `binaryDir` is the folder of relaisd, used to find ../plugins by default.
-    static std::unique_ptr<Runtime> configure(const ConfigLoader& loader, const std::string& binaryDir,
-                                              bool setUpLogging);
+    static std::unique_ptr<Runtime> configure(const ConfigLoader& loader,
+                                              const std::string& binaryDir, bool setUpLogging);
     ~Runtime() override;
 
     /// Data folder, master key, database, kernel and plugin migrations.

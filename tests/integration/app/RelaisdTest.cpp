@@ -8,16 +8,21 @@
 #include "TestSupport.h"
 #include "relais/Database.h"
 
-using relais::test::RelaisdProcess;
 using relais::test::http;
+using relais::test::RelaisdProcess;
 
 namespace {
 
 std::string configText(const relais::test::TempDir& dir, const std::string& extra = {}) {
     return "http.port = 0\n"
-           "data.dir = " + dir.file("var") + "\n"
-           "plugins.dir = " + relais::test::fixturePluginsDir() + "\n"
-           "migrations.dir = " + relais::test::sourceDir() + "/migrations, " + relais::test::sourceDir() +
+           "data.dir = " +
+           dir.file("var") +
+           "\n"
+           "plugins.dir = " +
+           relais::test::fixturePluginsDir() +
+           "\n"
+           "migrations.dir = " +
+           relais::test::sourceDir() + "/migrations, " + relais::test::sourceDir() +
            "/tests/fixtures/migrations\n" + extra;
 }
 
@@ -55,21 +60,28 @@ public:
         const std::string config = writeConfig(dir_, "http.prot = 9090\n");
         RelaisdProcess p({"--config", config}, dir_.path());
         CPPUNIT_ASSERT_EQUAL(2, p.wait());
-        CPPUNIT_ASSERT_MESSAGE(p.output(), contains(p.output(), config + ":5: unknown key 'http.prot'"));
+        CPPUNIT_ASSERT_MESSAGE(p.output(),
+                               contains(p.output(), config + ":5: unknown key 'http.prot'"));
     }
 
     void aWrongTypeInTheEnvironmentStopsStartUpWithCode2() {
-        RelaisdProcess p({"--config", writeConfig(dir_)}, dir_.path(), {{"RELAIS_HTTP_THREADS", "many"}});
+        RelaisdProcess p({"--config", writeConfig(dir_)}, dir_.path(),
+                         {{"RELAIS_HTTP_THREADS", "many"}});
         CPPUNIT_ASSERT_EQUAL(2, p.wait());
         const std::string out = p.output();
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "RELAIS_HTTP_THREADS"));
-        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "http.threads: expected an integer from 2 to 1024"));
+        CPPUNIT_ASSERT_MESSAGE(out,
+                               contains(out, "http.threads: expected an integer from 2 to 1024"));
     }
 
     void aWrongTypeOnTheCommandLineStopsStartUpWithCode2() {
-        RelaisdProcess p({"--config", writeConfig(dir_), "--set", "tls.enabled=maybe"}, dir_.path());
+        RelaisdProcess p({"--config", writeConfig(dir_), "--set", "tls.enabled=maybe"},
+                         dir_.path());
         CPPUNIT_ASSERT_EQUAL(2, p.wait());
-        CPPUNIT_ASSERT_MESSAGE(p.output(), contains(p.output(), "command line --set tls.enabled: tls.enabled: expected true or false"));
+        CPPUNIT_ASSERT_MESSAGE(
+            p.output(),
+            contains(p.output(),
+                     "command line --set tls.enabled: tls.enabled: expected true or false"));
     }
 
     void anUnknownCommandIsAUsageError() {
@@ -85,7 +97,9 @@ public:
             RelaisdProcess p({"--config", config}, dir_.path());
             const auto port = p.waitListening();
             CPPUNIT_ASSERT_EQUAL(200, http(port, "GET", "/healthz").status);
-            CPPUNIT_ASSERT_EQUAL(201, http(port, "POST", "/fixture/items", "{\"name\":\"kept\"}", "application/json").status);
+            CPPUNIT_ASSERT_EQUAL(
+                201, http(port, "POST", "/fixture/items", "{\"name\":\"kept\"}", "application/json")
+                         .status);
             CPPUNIT_ASSERT(std::filesystem::exists(dir_.file("var/relaisd.pid")));
             keyBefore = relais::test::readFile(dir_.file("var/master.key"));
             p.signal(SIGTERM);
@@ -104,7 +118,8 @@ public:
             CPPUNIT_ASSERT_EQUAL(0, p.wait());
             CPPUNIT_ASSERT(!contains(p.output(), "applied migration"));
             CPPUNIT_ASSERT(!contains(p.output(), "generated a new master key"));
-            CPPUNIT_ASSERT(!contains(p.output(), "ERROR") && !contains(p.output(), "runtime error"));
+            CPPUNIT_ASSERT(!contains(p.output(), "ERROR") &&
+                           !contains(p.output(), "runtime error"));
         }
         CPPUNIT_ASSERT_EQUAL(keyBefore, relais::test::readFile(dir_.file("var/master.key")));
     }
@@ -121,7 +136,8 @@ public:
         RelaisdProcess verify({"journal", "verify", "--config", config}, dir_.path());
         CPPUNIT_ASSERT_EQUAL(0, verify.wait());
         CPPUNIT_ASSERT(contains(verify.output(), "journal platform: ok"));
-        RelaisdProcess check({"config", "check", "--config", config, "--set", "smtp.password=hunter2"}, dir_.path());
+        RelaisdProcess check(
+            {"config", "check", "--config", config, "--set", "smtp.password=hunter2"}, dir_.path());
         CPPUNIT_ASSERT_EQUAL(0, check.wait());
         CPPUNIT_ASSERT(contains(check.output(), "smtp.password = (secret)"));
         CPPUNIT_ASSERT(!contains(check.output(), "hunter2"));
@@ -135,15 +151,17 @@ public:
         std::filesystem::copy(relais::test::sourceDir() + "/migrations", dir_.file("migrations"),
                               std::filesystem::copy_options::recursive);
         const std::string config = writeConfig(dir_, "");
-        relais::test::writeFile(config, "http.port = 0\ndata.dir = " + dir_.file("var") + "\nmigrations.dir = " +
-                                            dir_.file("migrations") + "\nplugins.dir = " + dir_.file("none") + "\n");
+        relais::test::writeFile(config, "http.port = 0\ndata.dir = " + dir_.file("var") +
+                                            "\nmigrations.dir = " + dir_.file("migrations") +
+                                            "\nplugins.dir = " + dir_.file("none") + "\n");
         RelaisdProcess first({"migrate", "--config", config}, dir_.path());
         CPPUNIT_ASSERT_EQUAL(0, first.wait());
         const std::string file = dir_.file("migrations/kernel/sqlite/0001_kernel.sql");
         relais::test::writeFile(file, relais::test::readFile(file) + "\n-- an edit\n");
         RelaisdProcess p({"--config", config}, dir_.path());
         CPPUNIT_ASSERT_EQUAL(1, p.wait());
-        CPPUNIT_ASSERT_MESSAGE(p.output(), contains(p.output(), "0001_kernel.sql was changed after it was applied"));
+        CPPUNIT_ASSERT_MESSAGE(
+            p.output(), contains(p.output(), "0001_kernel.sql was changed after it was applied"));
     }
 
     void anUnreachableDatabaseIsOneClearLine() {
@@ -153,47 +171,65 @@ public:
                          dir_.path());
         CPPUNIT_ASSERT_EQUAL(1, p.wait());
         const std::string out = p.output();
-        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "relaisd: cannot reach the database at 127.0.0.1:" + std::to_string(port)));
+        CPPUNIT_ASSERT_MESSAGE(out,
+                               contains(out, "relaisd: cannot reach the database at 127.0.0.1:" +
+                                                 std::to_string(port)));
         std::size_t lines = 0;
-        for (std::size_t pos = out.find("relaisd: "); pos != std::string::npos; pos = out.find("relaisd: ", pos + 1)) ++lines;
+        for (std::size_t pos = out.find("relaisd: "); pos != std::string::npos;
+             pos = out.find("relaisd: ", pos + 1))
+            ++lines;
         CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t{1}, lines);
-        CPPUNIT_ASSERT(!contains(out, "terminate called") && !contains(out, "Aborted") && !contains(out, "#0 "));
+        CPPUNIT_ASSERT(!contains(out, "terminate called") && !contains(out, "Aborted") &&
+                       !contains(out, "#0 "));
     }
 
     void aMasterKeyReadableByOthersStopsStartUp() {
         const std::string key = dir_.file("master.key");
         relais::test::writeFile(key, std::string(64, 'a') + "\n");
         ::chmod(key.c_str(), 0644);
-        RelaisdProcess p({"--config", writeConfig(dir_, "crypto.master_key_file = " + key + "\n")}, dir_.path());
+        RelaisdProcess p({"--config", writeConfig(dir_, "crypto.master_key_file = " + key + "\n")},
+                         dir_.path());
         CPPUNIT_ASSERT_EQUAL(1, p.wait());
         CPPUNIT_ASSERT_MESSAGE(p.output(), contains(p.output(), "accessible to group or others"));
         // Without the key file the operator named, relaisd does not invent one.
-        RelaisdProcess q({"--config", writeConfig(dir_, "crypto.master_key_file = " + dir_.file("absent.key") + "\n")},
-                         dir_.path());
+        RelaisdProcess q(
+            {"--config",
+             writeConfig(dir_, "crypto.master_key_file = " + dir_.file("absent.key") + "\n")},
+            dir_.path());
         CPPUNIT_ASSERT_EQUAL(1, q.wait());
         CPPUNIT_ASSERT(!std::filesystem::exists(dir_.file("absent.key")));
     }
 
     void noSecretIsEverLogged() {
         const std::string log = dir_.file("relais.log");
-        const std::string config = writeConfig(dir_, "log.level = trace\nlog.file = " + log + "\n"
-                                                     "smtp.password = SECRET-smtp-1\nsmtp.user = relais\n"
-                                                     "smtp.port = " + std::to_string(relais::test::freePort()) + "\n");
+        const std::string config =
+            writeConfig(dir_, "log.level = trace\nlog.file = " + log +
+                                  "\n"
+                                  "smtp.password = SECRET-smtp-1\nsmtp.user = relais\n"
+                                  "smtp.port = " +
+                                  std::to_string(relais::test::freePort()) + "\n");
         RelaisdProcess p({"--config", config, "--set", "db.password=SECRET-db-2"}, dir_.path(),
                          {{"RELAIS_JOBS_NODE_ID", "node-under-test"}});
         const auto port = p.waitListening();
         http(port, "GET", "/fixture/secret/SECRET-path-3?token=SECRET-query-4", "", "",
-             {{"Authorization", "Bearer SECRET-bearer-5"}, {"Cookie", "relais_session=SECRET-cookie-6"},
+             {{"Authorization", "Bearer SECRET-bearer-5"},
+              {"Cookie", "relais_session=SECRET-cookie-6"},
               {"X-CSRF-Token", "SECRET-csrf-7"}});
-        http(port, "POST", "/fixture/items", "{\"name\":\"x\",\"password\":\"SECRET-body-8\"}", "application/json");
-        http(port, "POST", "/fixture/items", "{\"password\":\"SECRET-body-9\"", "application/json");  // invalid JSON
-        relais::test::rawExchange(port, "GET /nowhere?api_key=SECRET-query-10 HTTP/1.1\r\nHost: localhost\r\n"
-                                        "Authorization: Basic SECRET-basic-11\r\n\r\n", 2000);
+        http(port, "POST", "/fixture/items", "{\"name\":\"x\",\"password\":\"SECRET-body-8\"}",
+             "application/json");
+        http(port, "POST", "/fixture/items", "{\"password\":\"SECRET-body-9\"",
+             "application/json");  // invalid JSON
+        relais::test::rawExchange(
+            port,
+            "GET /nowhere?api_key=SECRET-query-10 HTTP/1.1\r\nHost: localhost\r\n"
+            "Authorization: Basic SECRET-basic-11\r\n\r\n",
+            2000);
         http(port, "GET", "/fixture/fail?password=SECRET-query-12");
         p.signal(SIGTERM);
         CPPUNIT_ASSERT_EQUAL(0, p.wait());
         const std::string logged = relais::test::readFile(log) + p.output();
-        CPPUNIT_ASSERT_MESSAGE("the access log is empty", contains(logged, "GET /fixture/secret/*** 200"));
+        CPPUNIT_ASSERT_MESSAGE("the access log is empty",
+                               contains(logged, "GET /fixture/secret/*** 200"));
         CPPUNIT_ASSERT(contains(logged, "/nowhere 404"));
         CPPUNIT_ASSERT_MESSAGE(logged, !contains(logged, "SECRET"));
     }

@@ -7,7 +7,6 @@
 #include "TestSupport.h"
 #include "audit/ChainedJournal.h"
 #include "events/InProcessEventBus.h"
-#include "migrate/Migrator.h"
 #include "relais/Database.h"
 #include "relais/Random.h"
 
@@ -32,39 +31,44 @@ class JournalTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(listFilters);
     CPPUNIT_TEST_SUITE_END();
 
-    std::unique_ptr<relais::test::TestDatabase> testDb_;
-    std::unique_ptr<relais::db::Database> db_;
+    std::unique_ptr<relais::test::MigratedDatabase> migrated_;
+    relais::db::Database* db_ = nullptr;
     std::unique_ptr<relais::InProcessEventBus> events_;
     std::unique_ptr<ChainedJournal> journal_;
     const std::string key_ = relais::randomBytes(32);
 
-    JournalEntry entry(const std::string& tenant, const std::string& action, const std::string& object = "o1") {
-        return JournalEntry{tenant, {"user", "u_1", "alice@example.fr"}, action, "file", object, "192.0.2.7",
+    JournalEntry entry(const std::string& tenant, const std::string& action,
+                       const std::string& object = "o1") {
+        return JournalEntry{tenant,         {"user", "u_1", "alice@example.fr"},
+                            action,         "file",
+                            object,         "192.0.2.7",
                             "{\"size\":12}"};
     }
-    // Tampering needs the append-only triggers out of the way, as an attacker with SQL access would.
+    // Tampering needs the append-only triggers out of the way, as an attacker with SQL access
+    // would.
     void dropTriggers() {
-        db_->acquire()->executeScript("DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;");
+        db_->acquire()->executeScript(
+            "DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;");
     }
     std::vector<std::int64_t> appendSome(const std::string& tenant, int n) {
         std::vector<std::int64_t> ids;
-        for (int i = 0; i < n; ++i) ids.push_back(journal_->append(entry(tenant, "file.sent", "o" + std::to_string(i))));
+        for (int i = 0; i < n; ++i)
+            ids.push_back(journal_->append(entry(tenant, "file.sent", "o" + std::to_string(i))));
         return ids;
     }
 
 public:
     void setUp() override {
-        testDb_ = std::make_unique<relais::test::TestDatabase>();
-        db_ = testDb_->open();
-        relais::Migrator(*db_, {relais::test::sourceDir() + "/migrations"}, Poco::Logger::get("test"))
-            .migrate("kernel");
+        migrated_ = std::make_unique<relais::test::MigratedDatabase>();
+        db_ = &**migrated_;
         events_ = std::make_unique<relais::InProcessEventBus>(Poco::Logger::get("test"));
-        journal_ = std::make_unique<ChainedJournal>(*db_, *events_, key_, Poco::Logger::get("test"));
+        journal_ =
+            std::make_unique<ChainedJournal>(*db_, *events_, key_, Poco::Logger::get("test"));
     }
     void tearDown() override {
         journal_.reset();
-        db_.reset();
-        testDb_.reset();
+        db_ = nullptr;
+        migrated_.reset();
     }
 
     void anUntouchedChainVerifies() {
@@ -104,10 +108,13 @@ public:
         db_->execute("UPDATE journal SET seq = seq + 1000 WHERE chain = 't:tn_1' AND seq >= 2");
         db_->execute("UPDATE journal SET seq = seq - 999 WHERE chain = 't:tn_1' AND seq >= 1000");
         auto first = db_->query("SELECT hash FROM journal WHERE id = ?", {ids[0]});
-        db_->execute("INSERT INTO journal (chain, seq, at, actor_type, actor_id, actor_email, action, object_type,"
-                     " object_id, ip, details, prev_hash, hash) VALUES ('t:tn_1', 2, 0, 'user', 'u_9', 'eve@example.fr',"
-                     " 'file.deleted', 'file', 'o9', '203.0.113.1', '{}', ?, ?)",
-                     {first[0].getString("hash"), std::string(64, 'f')});
+        db_->execute(
+            "INSERT INTO journal (chain, seq, at, actor_type, actor_id, actor_email, action, "
+            "object_type,"
+            " object_id, ip, details, prev_hash, hash) VALUES ('t:tn_1', 2, 0, 'user', 'u_9', "
+            "'eve@example.fr',"
+            " 'file.deleted', 'file', 'o9', '203.0.113.1', '{}', ?, ?)",
+            {first[0].getString("hash"), std::string(64, 'f')});
         auto v = journal_->verify("tn_1");
         CPPUNIT_ASSERT(!v.ok);
         CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, v.firstBadSeq);
@@ -124,7 +131,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, v.firstBadSeq);
         // Rolling the head back to entry 2 without the key is detected too.
         auto second = db_->query("SELECT hash FROM journal WHERE id = ?", {ids[1]});
-        db_->execute("UPDATE journal_heads SET seq = 2, hash = ? WHERE chain = 'platform'", {second[0].getString("hash")});
+        db_->execute("UPDATE journal_heads SET seq = 2, hash = ? WHERE chain = 'platform'",
+                     {second[0].getString("hash")});
         v = journal_->verify("");
         CPPUNIT_ASSERT(!v.ok);
         CPPUNIT_ASSERT_EQUAL(std::string("altered"), v.problem);
@@ -144,14 +152,17 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, journal_->verify("tn_b").entriesChecked);
         relais::JournalQuery q;
         q.tenantId = "tn_b";
-        for (const auto& e : journal_->list(q)) CPPUNIT_ASSERT_EQUAL(std::string("tn_b"), e.entry.tenantId);
+        for (const auto& e : journal_->list(q))
+            CPPUNIT_ASSERT_EQUAL(std::string("tn_b"), e.entry.tenantId);
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, journal_->list(q).size());
     }
 
     void theTableRefusesUpdatesAndDeletes() {
         auto ids = appendSome("", 1);
-        CPPUNIT_ASSERT_THROW(db_->execute("UPDATE journal SET action = 'x' WHERE id = ?", {ids[0]}), relais::db::Error);
-        CPPUNIT_ASSERT_THROW(db_->execute("DELETE FROM journal WHERE id = ?", {ids[0]}), relais::db::Error);
+        CPPUNIT_ASSERT_THROW(db_->execute("UPDATE journal SET action = 'x' WHERE id = ?", {ids[0]}),
+                             relais::db::Error);
+        CPPUNIT_ASSERT_THROW(db_->execute("DELETE FROM journal WHERE id = ?", {ids[0]}),
+                             relais::db::Error);
         CPPUNIT_ASSERT(journal_->verify("").ok);
     }
 
@@ -159,9 +170,11 @@ public:
         std::vector<std::thread> threads;
         for (int t = 0; t < 4; ++t)
             threads.emplace_back([&, t] {
-                for (int i = 0; i < 10; ++i) journal_->append(entry("tn_c", "file.sent", std::to_string(t)));
+                for (int i = 0; i < 10; ++i)
+                    journal_->append(entry("tn_c", "file.sent", std::to_string(t)));
             });
-        for (auto& t : threads) t.join();
+        for (auto& t : threads)
+            t.join();
         auto v = journal_->verify("tn_c");
         CPPUNIT_ASSERT(v.ok);
         CPPUNIT_ASSERT_EQUAL(std::int64_t{40}, v.entriesChecked);
@@ -190,7 +203,8 @@ public:
         journal_->append(entry("tn_f", "auth.login"));
         journal_->append(entry("tn_f", "auth.logout"));
         journal_->append(entry("tn_f", "file.sent"));
-        journal_->append(JournalEntry{"tn_f", {"user", "u_2", "bob@example.fr"}, "auth_x.login", "", "", "", "{}"});
+        journal_->append(JournalEntry{
+            "tn_f", {"user", "u_2", "bob@example.fr"}, "auth_x.login", "", "", "", "{}"});
         relais::JournalQuery q;
         q.tenantId = "tn_f";
         q.action = "auth.";

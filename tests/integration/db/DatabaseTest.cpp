@@ -21,7 +21,8 @@ const char* createTable() {
                ? "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, n INTEGER,"
                  " f REAL, u TEXT UNIQUE)"
                : "CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, name TEXT, n BIGINT,"
-                 " f DOUBLE, u VARCHAR(100) UNIQUE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+                 " f DOUBLE, u VARCHAR(100) UNIQUE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+                 "COLLATE=utf8mb4_bin";
 }
 
 }  // namespace
@@ -59,8 +60,10 @@ public:
         const std::string hostile = "Robert'); DROP TABLE t;-- \"é🙂\\";
         const std::string withNul("a\0b", 3);
         const std::int64_t big = 9007199254740993LL;  // not exact as a double
-        db_->execute("INSERT INTO t (name, n, f, u) VALUES (?, ?, ?, ?)", {hostile, big, 2.5, withNul});
-        db_->execute("INSERT INTO t (name, n, f, u) VALUES (?, ?, ?, ?)", {nullptr, -1, nullptr, "x"});
+        db_->execute("INSERT INTO t (name, n, f, u) VALUES (?, ?, ?, ?)",
+                     {hostile, big, 2.5, withNul});
+        db_->execute("INSERT INTO t (name, n, f, u) VALUES (?, ?, ?, ?)",
+                     {nullptr, -1, nullptr, "x"});
         auto rows = db_->query("SELECT name, n, f, u FROM t ORDER BY id");
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, rows.size());
         CPPUNIT_ASSERT_EQUAL(hostile, rows[0].getString("name"));
@@ -71,14 +74,15 @@ public:
         CPPUNIT_ASSERT(rows[1].isNull("f"));
         CPPUNIT_ASSERT_EQUAL(std::int64_t{-1}, rows[1].getInt("n"));
         // The table survived the hostile value.
-        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, db_->query("SELECT id FROM t WHERE name = ?", {hostile}).size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1},
+                             db_->query("SELECT id FROM t WHERE name = ?", {hostile}).size());
     }
 
     void transactionsCommitOrRollBack() {
         CPPUNIT_ASSERT_THROW(db_->transaction([](Connection& c) {
-                                 c.execute("INSERT INTO t (name) VALUES (?)", {"lost"});
-                                 throw std::runtime_error("handler failed");
-                             }),
+            c.execute("INSERT INTO t (name) VALUES (?)", {"lost"});
+            throw std::runtime_error("handler failed");
+        }),
                              std::runtime_error);
         CPPUNIT_ASSERT(db_->query("SELECT id FROM t").empty());
         std::int64_t id = db_->transaction([](Connection& c) {
@@ -86,7 +90,9 @@ public:
             return c.lastInsertId();
         });
         CPPUNIT_ASSERT(id > 0);
-        CPPUNIT_ASSERT_EQUAL(std::string("kept"), db_->query("SELECT name FROM t WHERE id = ?", {id})[0].getString("name"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("kept"),
+            db_->query("SELECT name FROM t WHERE id = ?", {id})[0].getString("name"));
     }
 
     void constraintViolationsAreClassified() {
@@ -123,14 +129,17 @@ public:
                         c.execute("UPDATE t SET n = ? WHERE name = 'counter'", {n + 1});
                     });
             });
-        for (auto& t : threads) t.join();
-        CPPUNIT_ASSERT_EQUAL(std::int64_t{100}, db_->query("SELECT n FROM t WHERE name = 'counter'")[0].getInt("n"));
+        for (auto& t : threads)
+            t.join();
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{100},
+                             db_->query("SELECT n FROM t WHERE name = 'counter'")[0].getInt("n"));
     }
 
     void aTransientFailureIsRetried() {
         if (dialect() == Dialect::SQLite) {
             // A writer holds the lock past the busy timeout: the other gets SQLITE_BUSY. Without
-            // retries that is an error; with them, the transaction goes through once the lock frees.
+            // retries that is an error; with them, the transaction goes through once the lock
+            // frees.
             auto contend = [&](int maxRetries) {
                 auto o = testDb_->options();
                 o.busyTimeoutMs = 20;
@@ -144,10 +153,13 @@ public:
                         std::this_thread::sleep_for(std::chrono::milliseconds(300));
                     });
                 });
-                while (!locked) std::this_thread::yield();
+                while (!locked)
+                    std::this_thread::yield();
                 bool ok = true;
                 try {
-                    db->transaction([&](Connection& c) { c.execute("INSERT INTO t (name) VALUES ('waiter')"); });
+                    db->transaction([&](Connection& c) {
+                        c.execute("INSERT INTO t (name) VALUES ('waiter')");
+                    });
                 } catch (const Error& e) {
                     CPPUNIT_ASSERT(e.kind() == Error::Kind::Transient);
                     ok = false;
@@ -168,7 +180,8 @@ public:
                     c.execute("UPDATE t SET n = n + 1 WHERE name = ?", {first});
                     if (arrived.fetch_add(1) < 2) {
                         auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-                        while (arrived < 2 && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+                        while (arrived < 2 && std::chrono::steady_clock::now() < until)
+                            std::this_thread::yield();
                     }
                     c.execute("UPDATE t SET n = n + 1 WHERE name = ?", {second});
                 });
@@ -177,7 +190,8 @@ public:
             t1.join();
             t2.join();
             CPPUNIT_ASSERT_MESSAGE("no deadlock was retried", attempts.load() > 2);
-            CPPUNIT_ASSERT_EQUAL(std::int64_t{4}, db_->query("SELECT SUM(n) AS s FROM t")[0].getInt("s"));
+            CPPUNIT_ASSERT_EQUAL(std::int64_t{4},
+                                 db_->query("SELECT SUM(n) AS s FROM t")[0].getInt("s"));
         }
     }
 
@@ -230,8 +244,9 @@ public:
         } catch (const Error& e) {
             CPPUNIT_ASSERT(e.kind() == Error::Kind::Unavailable);
             if (dialect() == Dialect::MySQL)
-                CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find("127.0.0.1:" + std::to_string(o.port)) !=
-                                                     std::string::npos);
+                CPPUNIT_ASSERT_MESSAGE(
+                    e.what(), std::string(e.what()).find("127.0.0.1:" + std::to_string(o.port)) !=
+                                  std::string::npos);
         }
     }
 
@@ -241,7 +256,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(now, db_->query("SELECT n FROM t WHERE name = 't'")[0].getInt("n"));
         CPPUNIT_ASSERT(now > 1700000000000LL && now < 4102444800000LL);
         if (dialect() == Dialect::MySQL)
-            CPPUNIT_ASSERT_EQUAL(std::string("+00:00"), db_->query("SELECT @@session.time_zone AS tz")[0].getString("tz"));
+            CPPUNIT_ASSERT_EQUAL(std::string("+00:00"),
+                                 db_->query("SELECT @@session.time_zone AS tz")[0].getString("tz"));
     }
 };
 
@@ -266,7 +282,9 @@ public:
             auto db = Database::open(o);
             const std::int64_t victim = db->query("SELECT CONNECTION_ID() AS id")[0].getInt("id");
             admin->acquire()->executeScript("KILL CONNECTION " + std::to_string(victim));
-            db->transaction([&](Connection& c) { c.execute("INSERT INTO t (name) VALUES ('after the kill')"); });
+            db->transaction([&](Connection& c) {
+                c.execute("INSERT INTO t (name) VALUES ('after the kill')");
+            });
             CPPUNIT_ASSERT(db->query("SELECT CONNECTION_ID() AS id")[0].getInt("id") != victim);
         };
         try {

@@ -53,13 +53,17 @@ public:
     }
 
     void appliesInOrderOnceAndRecordsChecksums() {
-        write("comp", "0002_fill.sql", "INSERT INTO a (id, v) VALUES (1, 'one');\nINSERT INTO a (id, v) VALUES (2, 'two');\n");
+        write(
+            "comp", "0002_fill.sql",
+            "INSERT INTO a (id, v) VALUES (1, 'one');\nINSERT INTO a (id, v) VALUES (2, 'two');\n");
         write("comp", "0001_create.sql", createTable("a"));
         auto applied = migrator().migrate("comp");
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, applied.size());
         CPPUNIT_ASSERT_EQUAL(1, applied[0].version);
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, db_->query("SELECT id FROM a").size());
-        auto rec = db_->query("SELECT version, name, checksum FROM schema_migrations WHERE component = 'comp' ORDER BY version");
+        auto rec = db_->query(
+            "SELECT version, name, checksum FROM schema_migrations WHERE component = 'comp' ORDER "
+            "BY version");
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, rec.size());
         CPPUNIT_ASSERT_EQUAL(std::string("create"), rec[0].getString("name"));
         CPPUNIT_ASSERT_EQUAL(relais::sha256Hex(createTable("a")), rec[0].getString("checksum"));
@@ -76,7 +80,8 @@ public:
         } catch (const MigrationError& e) {
             const std::string msg = e.what();
             CPPUNIT_ASSERT_MESSAGE(msg, msg.find("0001_create.sql") != std::string::npos);
-            CPPUNIT_ASSERT_MESSAGE(msg, msg.find("changed after it was applied") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(msg,
+                                   msg.find("changed after it was applied") != std::string::npos);
         }
     }
 
@@ -89,10 +94,12 @@ public:
 
     void aFailedMigrationIsNotRecordedAndRunsAgain() {
         write("comp", "0001_create.sql", createTable("a"));
-        write("comp", "0002_broken.sql", "CREATE TABLE b (id INTEGER);\nINSERT INTO missing_table VALUES (1);\n");
+        write("comp", "0002_broken.sql",
+              "CREATE TABLE b (id INTEGER);\nINSERT INTO missing_table VALUES (1);\n");
         CPPUNIT_ASSERT_THROW(migrator().migrate("comp"), MigrationError);
-        CPPUNIT_ASSERT_EQUAL(std::size_t{1},
-                             db_->query("SELECT version FROM schema_migrations WHERE component = 'comp'").size());
+        CPPUNIT_ASSERT_EQUAL(
+            std::size_t{1},
+            db_->query("SELECT version FROM schema_migrations WHERE component = 'comp'").size());
         bool bExists = true;
         try {
             db_->query("SELECT COUNT(*) FROM b");
@@ -127,11 +134,15 @@ public:
         CPPUNIT_ASSERT(!m.migrate("kernel").empty());
         for (const char* table : {"jobs", "job_queue", "mail_outbox", "journal", "journal_heads"})
             db_->query(std::string("SELECT COUNT(*) AS n FROM ") + table);
-        db_->execute("INSERT INTO journal (chain, seq, at, actor_type, actor_id, actor_email, action, object_type,"
-                     " object_id, ip, details, prev_hash, hash) VALUES ('x', 1, 0, '', '', '', 'a', '', '', '', '{}', '', '')");
+        db_->execute(
+            "INSERT INTO journal (chain, seq, at, actor_type, actor_id, actor_email, action, "
+            "object_type,"
+            " object_id, ip, details, prev_hash, hash) VALUES ('x', 1, 0, '', '', '', 'a', '', '', "
+            "'', '{}', '', '')");
         CPPUNIT_ASSERT_THROW(db_->execute("UPDATE journal SET action = 'b'"), relais::db::Error);
         CPPUNIT_ASSERT_THROW(db_->execute("DELETE FROM journal"), relais::db::Error);
-        CPPUNIT_ASSERT_EQUAL(std::string("a"), db_->query("SELECT action FROM journal")[0].getString("action"));
+        CPPUNIT_ASSERT_EQUAL(std::string("a"),
+                             db_->query("SELECT action FROM journal")[0].getString("action"));
     }
 };
 

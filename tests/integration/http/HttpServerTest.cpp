@@ -27,7 +27,8 @@ Poco::JSON::Object::Ptr json(const std::string& body) {
 // Every error answer has the RFC 9457 shape with a stable code.
 void assertProblem(const relais::test::HttpResult& r, int status, const std::string& code) {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, status, r.status);
-    CPPUNIT_ASSERT_EQUAL(std::string("application/problem+json; charset=utf-8"), r.header("content-type"));
+    CPPUNIT_ASSERT_EQUAL(std::string("application/problem+json; charset=utf-8"),
+                         r.header("content-type"));
     auto p = json(r.body);
     CPPUNIT_ASSERT_EQUAL(code, p->getValue<std::string>("code"));
     CPPUNIT_ASSERT_EQUAL(status, p->getValue<int>("status"));
@@ -67,9 +68,7 @@ class HttpServerTest : public CppUnit::TestFixture {
     std::unique_ptr<relais::test::TestServer> server_;
 
     std::map<std::string, std::string> settings() {
-        auto s = relais::test::baseSettings(dir_, *db_);
-        s["plugins.dir"] = relais::test::fixturePluginsDir();
-        s["migrations.dir"] = relais::test::sourceDir() + "/migrations," + relais::test::sourceDir() + "/tests/fixtures/migrations";
+        auto s = relais::test::fixtureSettings(dir_, *db_);
         s["http.header_timeout_ms"] = "1000";
         s["http.max_body_bytes"] = "1024";
         return s;
@@ -130,38 +129,49 @@ public:
     }
 
     void jsonBodiesAreChecked() {
-        auto ok = http(port(), "POST", "/fixture/items", "{\"name\":\"dossier\"}", "application/json");
+        auto ok =
+            http(port(), "POST", "/fixture/items", "{\"name\":\"dossier\"}", "application/json");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(ok.body, 201, ok.status);
         const std::string id = std::to_string(json(ok.body)->getValue<int>("id"));
         CPPUNIT_ASSERT_EQUAL(200, http(port(), "GET", "/fixture/items/" + id).status);
-        assertProblem(http(port(), "POST", "/fixture/items", "{\"name\":", "application/json"), 400, "invalid_json");
-        assertProblem(http(port(), "POST", "/fixture/items", "[1,2]", "application/json"), 400, "invalid_json");
-        assertProblem(http(port(), "POST", "/fixture/items", "{\"name\":\"\xff\xfe\"}", "application/json"), 400, "invalid_json");
-        assertProblem(http(port(), "POST", "/fixture/items", "name=x", "application/x-www-form-urlencoded"), 415,
-                      "unsupported_media_type");
+        assertProblem(http(port(), "POST", "/fixture/items", "{\"name\":", "application/json"), 400,
+                      "invalid_json");
+        assertProblem(http(port(), "POST", "/fixture/items", "[1,2]", "application/json"), 400,
+                      "invalid_json");
+        assertProblem(
+            http(port(), "POST", "/fixture/items", "{\"name\":\"\xff\xfe\"}", "application/json"),
+            400, "invalid_json");
+        assertProblem(
+            http(port(), "POST", "/fixture/items", "name=x", "application/x-www-form-urlencoded"),
+            415, "unsupported_media_type");
         auto invalid = http(port(), "POST", "/fixture/items", "{\"name\":3}", "application/json");
         assertProblem(invalid, 400, "invalid_field");
         auto errors = json(invalid.body)->getArray("errors");
-        CPPUNIT_ASSERT_EQUAL(std::string("name"), errors->getObject(0)->getValue<std::string>("field"));
+        CPPUNIT_ASSERT_EQUAL(std::string("name"),
+                             errors->getObject(0)->getValue<std::string>("field"));
     }
 
     void oversizeBodiesAreRefusedBeforeBeingRead() {
         // 10 MB announced to a route that takes 1 KiB: refused from the headers alone.
-        std::string raw = rawExchange(port(),
-                                      "POST /fixture/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                                      "Content-Length: 10000000\r\n\r\n{\"name\":",
-                                      5000);
+        std::string raw = rawExchange(
+            port(),
+            "POST /fixture/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            "Content-Length: 10000000\r\n\r\n{\"name\":",
+            5000);
         CPPUNIT_ASSERT_EQUAL(413, statusOf(raw));
         CPPUNIT_ASSERT(bodyOf(raw).find("\"code\":\"body_too_large\"") != std::string::npos);
-        CPPUNIT_ASSERT_MESSAGE(raw, Poco::toLower(raw).find("connection: close") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(raw,
+                               Poco::toLower(raw).find("connection: close") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(200, http(port(), "GET", "/livez").status);
     }
 
     void anOversizeChunkedBodyIsCutOff() {
         std::string chunk(800, 'a');
-        std::string req = "POST /fixture/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                          "Transfer-Encoding: chunked\r\n\r\n";
-        for (int i = 0; i < 3; ++i) req += "320\r\n" + chunk + "\r\n";
+        std::string req =
+            "POST /fixture/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n";
+        for (int i = 0; i < 3; ++i)
+            req += "320\r\n" + chunk + "\r\n";
         req += "0\r\n\r\n";
         std::string raw = rawExchange(port(), req, 5000);
         CPPUNIT_ASSERT_EQUAL(413, statusOf(raw));
@@ -175,13 +185,15 @@ public:
         req.setContentLength64(size);
         std::ostream& out = session.sendRequest(req);
         std::string block(1 << 20, 'z');
-        for (std::size_t sent = 0; sent < size; sent += block.size()) out.write(block.data(), block.size());
+        for (std::size_t sent = 0; sent < size; sent += block.size())
+            out.write(block.data(), block.size());
         Poco::Net::HTTPResponse resp;
         std::istream& in = session.receiveResponse(resp);
         std::string body;
         Poco::StreamCopier::copyToString(in, body);
         CPPUNIT_ASSERT_EQUAL(200, static_cast<int>(resp.getStatus()));
-        CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(size), json(body)->getValue<std::int64_t>("bytes"));
+        CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(size),
+                             json(body)->getValue<std::int64_t>("bytes"));
     }
 
     void largeResponsesStreamChunked() {
@@ -192,7 +204,8 @@ public:
     }
 
     void headHasNoBody() {
-        std::string raw = rawExchange(port(), "HEAD /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 3000);
+        std::string raw = rawExchange(
+            port(), "HEAD /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 3000);
         CPPUNIT_ASSERT_EQUAL(200, statusOf(raw));
         CPPUNIT_ASSERT(bodyOf(raw).empty());
         CPPUNIT_ASSERT(raw.find("Content-Length: 64") != std::string::npos);
@@ -200,9 +213,13 @@ public:
 
     void keepAliveServesSeveralRequestsOnOneConnection() {
         std::string req = "GET /livez HTTP/1.1\r\nHost: localhost\r\n\r\n";
-        std::string raw = rawExchange(port(), req + req + "GET /livez HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 3000);
+        std::string raw = rawExchange(
+            port(),
+            req + req + "GET /livez HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 3000,
+            true);
         std::size_t count = 0;
-        for (std::size_t pos = raw.find("HTTP/1.1 200"); pos != std::string::npos; pos = raw.find("HTTP/1.1 200", pos + 1))
+        for (std::size_t pos = raw.find("HTTP/1.1 200"); pos != std::string::npos;
+             pos = raw.find("HTTP/1.1 200", pos + 1))
             ++count;
         CPPUNIT_ASSERT_EQUAL(std::size_t{3}, count);
     }
@@ -217,15 +234,18 @@ public:
 
     void expectContinueWaitsForTheHandler() {
         // A refused body is refused before the client sends it...
-        std::string raw = rawExchange(port(),
-                                      "POST /fixture/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
-                                      "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n",
-                                      2000);
+        std::string raw = rawExchange(
+            port(),
+            "POST /fixture/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
+            "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n",
+            2000);
         CPPUNIT_ASSERT_EQUAL(415, statusOf(raw));
         // ...and an accepted one is asked for with 100 Continue.
         Poco::Net::StreamSocket s;
         s.connect(Poco::Net::SocketAddress("127.0.0.1", port()));
-        std::string head = "POST /fixture/discard HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n";
+        std::string head =
+            "POST /fixture/discard HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nExpect: "
+            "100-continue\r\n\r\n";
         s.sendBytes(head.data(), static_cast<int>(head.size()));
         char buf[512];
         s.setReceiveTimeout(Poco::Timespan(3, 0));
@@ -250,12 +270,16 @@ public:
                 slow.sendBytes(i < static_cast<int>(head.size()) ? &head[i] : "a", 1);
             } catch (const Poco::Exception&) {
             }
-            if (i == 3) CPPUNIT_ASSERT_EQUAL(200, http(port(), "GET", "/livez").status);  // others are served
+            if (i == 3)
+                CPPUNIT_ASSERT_EQUAL(200,
+                                     http(port(), "GET", "/livez").status);  // others are served
             try {
                 char buf[1024];
                 int n = slow.receiveBytes(buf, sizeof buf);
-                if (n > 0) answer.assign(buf, n);
-                if (n == 0) break;
+                if (n > 0)
+                    answer.assign(buf, n);
+                if (n == 0)
+                    break;
             } catch (const Poco::TimeoutException&) {
             } catch (const Poco::Exception&) {
                 break;
@@ -272,13 +296,15 @@ public:
     }
 
     void pluginMiddlewareRuns() {
-        CPPUNIT_ASSERT_EQUAL(std::string("yes"), http(port(), "GET", "/fixture/hello").header("x-fixture-middleware"));
+        CPPUNIT_ASSERT_EQUAL(std::string("yes"),
+                             http(port(), "GET", "/fixture/hello").header("x-fixture-middleware"));
     }
 
     void stopLetsARequestInFlightFinish() {
         // A 32 MiB response is being read slowly when the server is asked to stop.
         Poco::Net::HTTPClientSession session("127.0.0.1", port());
-        Poco::Net::HTTPRequest req("GET", "/fixture/stream?size=33554432", Poco::Net::HTTPMessage::HTTP_1_1);
+        Poco::Net::HTTPRequest req("GET", "/fixture/stream?size=33554432",
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
         session.sendRequest(req);
         Poco::Net::HTTPResponse resp;
         std::istream& in = session.receiveResponse(resp);
@@ -287,7 +313,8 @@ public:
         char buf[65536];
         while (in.read(buf, sizeof buf) || in.gcount() > 0) {
             total += static_cast<std::size_t>(in.gcount());
-            if (total < (1u << 20)) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (total < (1u << 20))
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
         stopper.join();
         CPPUNIT_ASSERT_EQUAL(std::size_t{33554432}, total);

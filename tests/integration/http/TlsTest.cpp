@@ -19,7 +19,8 @@ Poco::Net::Context::Ptr client(const std::string& caFile, int disabled, bool all
     p.loadDefaultCAs = false;
     // OpenSSL's own floor would refuse TLS 1.1 on the client side; lower it, so that only the
     // server can be the one saying no.
-    if (allowLegacy) p.cipherList = "DEFAULT:@SECLEVEL=0";
+    if (allowLegacy)
+        p.cipherList = "DEFAULT:@SECLEVEL=0";
     Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, p);
     ctx->disableProtocols(static_cast<Poco::Net::Context::Protocols>(disabled));
     return ctx;
@@ -33,7 +34,8 @@ int get(std::uint16_t port, Poco::Net::Context::Ptr ctx, std::string* hsts = nul
     Poco::Net::HTTPResponse resp;
     std::string body;
     Poco::StreamCopier::copyToString(session.receiveResponse(resp), body);
-    if (hsts) *hsts = resp.get("Strict-Transport-Security", "");
+    if (hsts)
+        *hsts = resp.get("Strict-Transport-Security", "");
     return resp.getStatus();
 }
 
@@ -71,24 +73,35 @@ public:
     void servesTls13AndTls12WithHsts() {
         using C = Poco::Net::Context;
         std::string hsts;
-        CPPUNIT_ASSERT_EQUAL(200, get(server_->port(), client(cert_.certFile, C::PROTO_TLSV1 | C::PROTO_TLSV1_1 | C::PROTO_TLSV1_2), &hsts));
+        CPPUNIT_ASSERT_EQUAL(
+            200, get(server_->port(),
+                     client(cert_.certFile, C::PROTO_TLSV1 | C::PROTO_TLSV1_1 | C::PROTO_TLSV1_2),
+                     &hsts));
         CPPUNIT_ASSERT_EQUAL(std::string("max-age=31536000"), hsts);
-        CPPUNIT_ASSERT_EQUAL(200, get(server_->port(), client(cert_.certFile, C::PROTO_TLSV1 | C::PROTO_TLSV1_1 | C::PROTO_TLSV1_3)));
+        CPPUNIT_ASSERT_EQUAL(
+            200, get(server_->port(),
+                     client(cert_.certFile, C::PROTO_TLSV1 | C::PROTO_TLSV1_1 | C::PROTO_TLSV1_3)));
         CPPUNIT_ASSERT(server_->runtime().baseUrl().rfind("https://", 0) == 0);
     }
 
     void refusesTls11AndTls10() {
         using C = Poco::Net::Context;
-        CPPUNIT_ASSERT_THROW(get(server_->port(), client(cert_.certFile, C::PROTO_TLSV1 | C::PROTO_TLSV1_2 | C::PROTO_TLSV1_3, true)),
-                             Poco::Exception);
-        CPPUNIT_ASSERT_THROW(get(server_->port(), client(cert_.certFile, C::PROTO_TLSV1_1 | C::PROTO_TLSV1_2 | C::PROTO_TLSV1_3, true)),
-                             Poco::Exception);
+        CPPUNIT_ASSERT_THROW(
+            get(server_->port(),
+                client(cert_.certFile, C::PROTO_TLSV1 | C::PROTO_TLSV1_2 | C::PROTO_TLSV1_3, true)),
+            Poco::Exception);
+        CPPUNIT_ASSERT_THROW(
+            get(server_->port(),
+                client(cert_.certFile, C::PROTO_TLSV1_1 | C::PROTO_TLSV1_2 | C::PROTO_TLSV1_3,
+                       true)),
+            Poco::Exception);
         // And the server is still there for a modern client.
         CPPUNIT_ASSERT_EQUAL(200, get(server_->port(), client(cert_.certFile, 0)));
     }
 
     void refusesPlainHttpOnTheTlsPort() {
-        std::string raw = relais::test::rawExchange(server_->port(), "GET /livez HTTP/1.1\r\nHost: localhost\r\n\r\n", 3000);
+        std::string raw = relais::test::rawExchange(
+            server_->port(), "GET /livez HTTP/1.1\r\nHost: localhost\r\n\r\n", 3000);
         CPPUNIT_ASSERT(raw.find("HTTP/1.1 200") == std::string::npos);
         CPPUNIT_ASSERT_EQUAL(200, get(server_->port(), client(cert_.certFile, 0)));
     }
@@ -104,7 +117,8 @@ public:
             relais::test::TestServer broken(s);
             CPPUNIT_FAIL("started without its certificate");
         } catch (const relais::StartupError& e) {
-            CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find("cannot listen on") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(
+                e.what(), std::string(e.what()).find("cannot listen on") != std::string::npos);
         }
     }
 };

@@ -7,7 +7,6 @@
 
 #include "TestSupport.h"
 #include "jobs/DatabaseJobScheduler.h"
-#include "migrate/Migrator.h"
 #include "relais/Database.h"
 #include "relais/Time.h"
 
@@ -29,11 +28,11 @@ class JobSchedulerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(triggerRunsAJobAhead);
     CPPUNIT_TEST_SUITE_END();
 
-    std::unique_ptr<relais::test::TestDatabase> testDb_;
-    std::unique_ptr<relais::db::Database> db_;
+    std::unique_ptr<relais::test::MigratedDatabase> migrated_;
+    relais::db::Database* db_ = nullptr;
 
-    std::unique_ptr<DatabaseJobScheduler> scheduler(const std::string& node, std::int64_t leaseMs = 60000,
-                                                    int threads = 2) {
+    std::unique_ptr<DatabaseJobScheduler> scheduler(const std::string& node,
+                                                    std::int64_t leaseMs = 60000, int threads = 2) {
         JobSchedulerOptions o;
         o.pollMs = 20;
         o.leaseMs = leaseMs;
@@ -44,14 +43,12 @@ class JobSchedulerTest : public CppUnit::TestFixture {
 
 public:
     void setUp() override {
-        testDb_ = std::make_unique<relais::test::TestDatabase>();
-        db_ = testDb_->open();
-        relais::Migrator(*db_, {relais::test::sourceDir() + "/migrations"}, Poco::Logger::get("test"))
-            .migrate("kernel");
+        migrated_ = std::make_unique<relais::test::MigratedDatabase>();
+        db_ = &**migrated_;
     }
     void tearDown() override {
-        db_.reset();
-        testDb_.reset();
+        db_ = nullptr;
+        migrated_.reset();
     }
 
     void aPeriodicJobRunsAndItsRunIsRecorded() {
@@ -96,7 +93,8 @@ public:
     void twoNodesNeverRunTheSameJobAtOnce() {
         std::atomic<int> inside{0}, overlaps{0}, runs{0};
         auto body = [&](JobContext&) {
-            if (inside.fetch_add(1) > 0) ++overlaps;
+            if (inside.fetch_add(1) > 0)
+                ++overlaps;
             std::this_thread::sleep_for(std::chrono::milliseconds(30));
             --inside;
             ++runs;
@@ -118,13 +116,16 @@ public:
         s->addPeriodic("test.leased", 1000000, [&](JobContext&) { ++runs; });
         s->start(false);
         // Another node holds the lease and is alive (its lease is in the future).
-        db_->execute("UPDATE jobs SET lease_owner = 'node-a', lease_expires_at = ?, next_run_at = 0 WHERE name = 'test.leased'",
-                     {relais::nowMs() + 60000});
+        db_->execute(
+            "UPDATE jobs SET lease_owner = 'node-a', lease_expires_at = ?, next_run_at = 0 WHERE "
+            "name = 'test.leased'",
+            {relais::nowMs() + 60000});
         s->tick();
         s->waitIdle();
         CPPUNIT_ASSERT_EQUAL(0, runs.load());
         // That node died: its lease ran out.
-        db_->execute("UPDATE jobs SET lease_expires_at = ? WHERE name = 'test.leased'", {relais::nowMs() - 1});
+        db_->execute("UPDATE jobs SET lease_expires_at = ? WHERE name = 'test.leased'",
+                     {relais::nowMs() - 1});
         s->tick();
         s->waitIdle();
         CPPUNIT_ASSERT_EQUAL(1, runs.load());
@@ -156,18 +157,20 @@ public:
         auto s = scheduler("node-a");
         std::atomic<int> runs{0};
         std::string seen;
-        s->defineTask("test.once", [&](JobContext& ctx) {
-            seen = ctx.payload;
-            ++runs;
-        }, 3);
+        s->defineTask(
+            "test.once",
+            [&](JobContext& ctx) {
+                seen = ctx.payload;
+                ++runs;
+            },
+            3);
         s->start(false);
-        std::int64_t id = db_->transaction([&](relais::db::Connection& c) {
-            return s->enqueue(c, "test.once", "{\"x\":1}", 0);
-        });
+        std::int64_t id = db_->transaction(
+            [&](relais::db::Connection& c) { return s->enqueue(c, "test.once", "{\"x\":1}", 0); });
         CPPUNIT_ASSERT_THROW(db_->transaction([&](relais::db::Connection& c) {
-                                 s->enqueue(c, "test.once", "rolled back", 0);
-                                 throw std::runtime_error("abort");
-                             }),
+            s->enqueue(c, "test.once", "rolled back", 0);
+            throw std::runtime_error("abort");
+        }),
                              std::runtime_error);
         for (int i = 0; i < 3; ++i) {
             s->tick();
@@ -178,22 +181,29 @@ public:
         auto row = db_->query("SELECT state, attempts FROM job_queue WHERE id = ?", {id});
         CPPUNIT_ASSERT_EQUAL(std::string("done"), row[0].getString("state"));
         CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, row[0].getInt("attempts"));
-        CPPUNIT_ASSERT_THROW(db_->transaction([&](relais::db::Connection& c) { s->enqueue(c, "test.unknown", "", 0); }),
+        CPPUNIT_ASSERT_THROW(db_->transaction([&](relais::db::Connection& c) {
+            s->enqueue(c, "test.unknown", "", 0);
+        }),
                              std::invalid_argument);
     }
 
     void aFailingTaskIsRetriedThenMarkedFailed() {
         auto s = scheduler("node-a");
         std::atomic<int> runs{0};
-        s->defineTask("test.flaky", [&](JobContext&) {
-            ++runs;
-            throw std::runtime_error("remote down");
-        }, 2);
+        s->defineTask(
+            "test.flaky",
+            [&](JobContext&) {
+                ++runs;
+                throw std::runtime_error("remote down");
+            },
+            2);
         s->start(false);
-        std::int64_t id = db_->transaction([&](relais::db::Connection& c) { return s->enqueue(c, "test.flaky", "", 0); });
+        std::int64_t id = db_->transaction(
+            [&](relais::db::Connection& c) { return s->enqueue(c, "test.flaky", "", 0); });
         s->tick();
         s->waitIdle();
-        auto row = db_->query("SELECT state, attempts, run_at, last_error FROM job_queue WHERE id = ?", {id});
+        auto row = db_->query(
+            "SELECT state, attempts, run_at, last_error FROM job_queue WHERE id = ?", {id});
         CPPUNIT_ASSERT_EQUAL(std::string("pending"), row[0].getString("state"));
         CPPUNIT_ASSERT(row[0].getInt("run_at") > relais::nowMs());  // backed off
         CPPUNIT_ASSERT_EQUAL(std::string("remote down"), row[0].getString("last_error"));
@@ -209,14 +219,20 @@ public:
     void aTaskOfADeadNodeRunsAgain() {
         auto s = scheduler("node-b");
         std::atomic<int> runs{0};
-        s->defineTask("test.orphan", [&](JobContext& ctx) {
-            CPPUNIT_ASSERT_EQUAL(2, ctx.attempt);
-            ++runs;
-        }, 3);
+        s->defineTask(
+            "test.orphan",
+            [&](JobContext& ctx) {
+                CPPUNIT_ASSERT_EQUAL(2, ctx.attempt);
+                ++runs;
+            },
+            3);
         s->start(false);
-        db_->execute("INSERT INTO job_queue (kind, payload, state, run_at, attempts, max_attempts, lease_owner,"
-                     " lease_expires_at, created_at) VALUES ('test.orphan', '', 'running', 0, 1, 3, 'dead-node', ?, 0)",
-                     {relais::nowMs() - 1});
+        db_->execute(
+            "INSERT INTO job_queue (kind, payload, state, run_at, attempts, max_attempts, "
+            "lease_owner,"
+            " lease_expires_at, created_at) VALUES ('test.orphan', '', 'running', 0, 1, 3, "
+            "'dead-node', ?, 0)",
+            {relais::nowMs() - 1});
         s->tick();
         s->waitIdle();
         CPPUNIT_ASSERT_EQUAL(1, runs.load());

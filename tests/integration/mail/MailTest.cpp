@@ -3,7 +3,6 @@
 
 #include "TestSupport.h"
 #include "mail/OutboxMailer.h"
-#include "migrate/Migrator.h"
 #include "relais/Database.h"
 #include "relais/Random.h"
 #include "runtime/Runtime.h"
@@ -18,7 +17,8 @@ namespace {
 std::vector<std::string> messagesWith(const std::string& maildir, const std::string& needle) {
     std::vector<std::string> out;
     for (auto& m : relais::test::maildirMessages(maildir))
-        if (m.find(needle) != std::string::npos) out.push_back(m);
+        if (m.find(needle) != std::string::npos)
+            out.push_back(m);
     return out;
 }
 
@@ -38,8 +38,8 @@ class MailTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE_END();
 
     relais::test::TempDir dir_;
-    std::unique_ptr<relais::test::TestDatabase> testDb_;
-    std::unique_ptr<relais::db::Database> db_;
+    std::unique_ptr<relais::test::MigratedDatabase> migrated_;
+    relais::db::Database* db_ = nullptr;
 
     std::unique_ptr<OutboxMailer> mailer(SmtpOptions smtp, OutboxOptions outbox = {}) {
         return std::make_unique<OutboxMailer>(*db_, Poco::Logger::get("test.mail"), smtp, outbox);
@@ -56,7 +56,9 @@ class MailTest : public CppUnit::TestFixture {
     std::string stateOf(std::int64_t id) {
         auto r = db_->query("SELECT state, last_error FROM mail_outbox WHERE id = ?", {id});
         const std::string state = r[0].getString("state");
-        return state == "sent" || r[0].isNull("last_error") ? state : state + " (" + r[0].getString("last_error") + ")";
+        return state == "sent" || r[0].isNull("last_error")
+                   ? state
+                   : state + " (" + r[0].getString("last_error") + ")";
     }
     std::string bareStateOf(std::int64_t id) {
         return db_->query("SELECT state FROM mail_outbox WHERE id = ?", {id})[0].getString("state");
@@ -64,14 +66,12 @@ class MailTest : public CppUnit::TestFixture {
 
 public:
     void setUp() override {
-        testDb_ = std::make_unique<relais::test::TestDatabase>();
-        db_ = testDb_->open();
-        relais::Migrator(*db_, {relais::test::sourceDir() + "/migrations"}, Poco::Logger::get("test"))
-            .migrate("kernel");
+        migrated_ = std::make_unique<relais::test::MigratedDatabase>();
+        db_ = &**migrated_;
     }
     void tearDown() override {
-        db_.reset();
-        testDb_.reset();
+        db_ = nullptr;
+        migrated_.reset();
     }
 
     void aMailReachesTheSmtpServer() {
@@ -87,12 +87,15 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("pending"), bareStateOf(id));
         CPPUNIT_ASSERT_EQUAL(1, m->sendDue());
         CPPUNIT_ASSERT_EQUAL(std::string("sent"), stateOf(id));
-        const std::string messageId = db_->query("SELECT message_id FROM mail_outbox WHERE id = ?", {id})[0].getString("message_id");
+        const std::string messageId =
+            db_->query("SELECT message_id FROM mail_outbox WHERE id = ?", {id})[0].getString(
+                "message_id");
         auto found = messagesWith(relais::test::requiredEnv("TEST_MAILDIR"), messageId);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, found.size());
         const std::string& raw = found[0];
         CPPUNIT_ASSERT(raw.find("X-Envelope-To: alice@example.fr") != std::string::npos);
-        CPPUNIT_ASSERT(raw.find("X-Envelope-From: no-reply@relais.example.fr") != std::string::npos);
+        CPPUNIT_ASSERT(raw.find("X-Envelope-From: no-reply@relais.example.fr") !=
+                       std::string::npos);
         CPPUNIT_ASSERT(raw.find("=?UTF-8?") != std::string::npos);  // the é is encoded
         CPPUNIT_ASSERT(raw.find(tag) != std::string::npos);
         CPPUNIT_ASSERT(raw.find("multipart/alternative") != std::string::npos);
@@ -103,7 +106,7 @@ public:
     void aMailSurvivesAnSmtpOutageAndARestart() {
         const int port = relais::test::freePort();  // nothing listens there yet
         relais::test::TempDir data;
-        auto settings = relais::test::baseSettings(data, *testDb_);
+        auto settings = relais::test::baseSettings(data, migrated_->test());
         settings["smtp.port"] = std::to_string(port);
         settings["mail.retry_base_ms"] = "100";
         settings["mail.retry_max_ms"] = "200";
@@ -114,24 +117,29 @@ public:
             id = server.runtime().mail().enqueue(message("carol@example.fr", "Survit à la panne"));
             relais::test::waitUntil(
                 [&] {
-                    auto r = db_->query("SELECT attempts, last_error FROM mail_outbox WHERE id = ?", {id});
+                    auto r = db_->query("SELECT attempts, last_error FROM mail_outbox WHERE id = ?",
+                                        {id});
                     return r[0].getInt("attempts") >= 2 &&
-                           r[0].getString("last_error").find("cannot open an SMTP session") != std::string::npos;
+                           r[0].getString("last_error").find("cannot open an SMTP session") !=
+                               std::string::npos;
                 },
                 10000, "two failed attempts while the SMTP server is down");
             CPPUNIT_ASSERT_EQUAL(std::string("pending"), bareStateOf(id));
         }  // relaisd stops with the mail still queued
         relais::test::SmtpServer smtp(port, data.file("maildir"));
         relais::test::TestServer restarted(settings);
-        relais::test::waitUntil([&] { return stateOf(id) == "sent"; }, 15000, "delivery after the restart");
-        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, messagesWith(data.file("maildir"), "carol@example.fr").size());
+        relais::test::waitUntil([&] { return stateOf(id) == "sent"; }, 15000,
+                                "delivery after the restart");
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1},
+                             messagesWith(data.file("maildir"), "carol@example.fr").size());
     }
 
     void startTlsAndAuthentication() {
         auto cert = relais::test::makeCertificate(dir_);
         const int port = relais::test::freePort();
-        relais::test::SmtpServer server(port, dir_.file("tls-maildir"),
-                                        {"--tls-cert", cert.certFile, "--tls-key", cert.keyFile, "--auth", "relais:s3cret"});
+        relais::test::SmtpServer server(
+            port, dir_.file("tls-maildir"),
+            {"--tls-cert", cert.certFile, "--tls-key", cert.keyFile, "--auth", "relais:s3cret"});
         SmtpOptions smtp;
         smtp.port = port;
         smtp.starttls = true;
@@ -142,7 +150,8 @@ public:
         std::int64_t id = m->enqueue(message("dave@example.fr", "Chiffré"));
         m->sendDue();
         CPPUNIT_ASSERT_EQUAL(std::string("sent"), stateOf(id));
-        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, messagesWith(dir_.file("tls-maildir"), "dave@example.fr").size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1},
+                             messagesWith(dir_.file("tls-maildir"), "dave@example.fr").size());
 
         // Without STARTTLS this server refuses to take mail: it stays queued.
         smtp.starttls = false;
@@ -154,7 +163,8 @@ public:
 
     void aWrongPasswordKeepsMailsQueuedAndIsNotLogged() {
         const int port = relais::test::freePort();
-        relais::test::SmtpServer server(port, dir_.file("auth-maildir"), {"--auth", "relais:right-password"});
+        relais::test::SmtpServer server(port, dir_.file("auth-maildir"),
+                                        {"--auth", "relais:right-password"});
         SmtpOptions smtp;
         smtp.port = port;
         smtp.user = "relais";
@@ -162,7 +172,8 @@ public:
         auto m = mailer(smtp);
         std::int64_t id = m->enqueue(message("frank@example.fr", "Refusé"));
         CPPUNIT_ASSERT_EQUAL(0, m->sendDue());
-        auto row = db_->query("SELECT state, attempts, last_error FROM mail_outbox WHERE id = ?", {id});
+        auto row =
+            db_->query("SELECT state, attempts, last_error FROM mail_outbox WHERE id = ?", {id});
         CPPUNIT_ASSERT_EQUAL(std::string("pending"), row[0].getString("state"));
         CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, row[0].getInt("attempts"));
         CPPUNIT_ASSERT(row[0].getString("last_error").find("wrong-password") == std::string::npos);
@@ -170,7 +181,8 @@ public:
 
     void aRefusedRecipientFailsAloneAndAtOnce() {
         const int port = relais::test::freePort();
-        relais::test::SmtpServer server(port, dir_.file("reject-maildir"), {"--reject", "gone@example.fr"});
+        relais::test::SmtpServer server(port, dir_.file("reject-maildir"),
+                                        {"--reject", "gone@example.fr"});
         SmtpOptions smtp;
         smtp.port = port;
         auto m = mailer(smtp);
@@ -199,8 +211,10 @@ public:
     void badMailsAreRefusedAtEnqueue() {
         auto m = mailer(SmtpOptions{});
         CPPUNIT_ASSERT_THROW(m->enqueue(message("not an address", "x")), std::invalid_argument);
-        CPPUNIT_ASSERT_THROW(m->enqueue(message("a@example.fr\r\nBcc: all@example.fr", "x")), std::invalid_argument);
-        CPPUNIT_ASSERT_THROW(m->enqueue(message("a@example.fr", "Sujet\r\nBcc: all@example.fr")), std::invalid_argument);
+        CPPUNIT_ASSERT_THROW(m->enqueue(message("a@example.fr\r\nBcc: all@example.fr", "x")),
+                             std::invalid_argument);
+        CPPUNIT_ASSERT_THROW(m->enqueue(message("a@example.fr", "Sujet\r\nBcc: all@example.fr")),
+                             std::invalid_argument);
         CPPUNIT_ASSERT(db_->query("SELECT id FROM mail_outbox").empty());
     }
 };

@@ -8,8 +8,8 @@
 #include "TestSupport.h"
 #include "plugins/PluginHost.h"
 #include "relais/Config.h"
-#include "relais/Jobs.h"
 #include "relais/Database.h"
+#include "relais/Jobs.h"
 #include "relais/http/Request.h"
 #include "runtime/Runtime.h"
 
@@ -23,13 +23,15 @@ Poco::JSON::Object::Ptr json(const std::string& body) {
 
 std::vector<std::string> loadedNames(relais::Runtime& rt) {
     std::vector<std::string> out;
-    for (const auto& p : rt.plugins().loaded()) out.push_back(p.name);
+    for (const auto& p : rt.plugins().loaded())
+        out.push_back(p.name);
     return out;
 }
 
 const relais::SkippedPlugin* skipped(relais::Runtime& rt, const std::string& name) {
     for (const auto& s : rt.plugins().skipped())
-        if (s.name == name) return &s;
+        if (s.name == name)
+            return &s;
     return nullptr;
 }
 
@@ -51,9 +53,7 @@ class PluginHostTest : public CppUnit::TestFixture {
     std::unique_ptr<relais::test::TestDatabase> db_;
 
     std::map<std::string, std::string> settings() {
-        auto s = relais::test::baseSettings(dir_, *db_);
-        s["plugins.dir"] = relais::test::fixturePluginsDir();
-        s["migrations.dir"] = relais::test::sourceDir() + "/migrations," + relais::test::sourceDir() + "/tests/fixtures/migrations";
+        auto s = relais::test::fixtureSettings(dir_, *db_);
         return s;
     }
 
@@ -65,14 +65,16 @@ public:
         relais::test::TestServer server(settings());
         auto names = loadedNames(server.runtime());
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, names.size());
-        CPPUNIT_ASSERT_EQUAL(std::string("fixture_good"), names[0]);  // although its file sorts after
+        CPPUNIT_ASSERT_EQUAL(std::string("fixture_good"),
+                             names[0]);  // although its file sorts after
         CPPUNIT_ASSERT_EQUAL(std::string("fixture_dependent"), names[1]);
         auto* abi = skipped(server.runtime(), "fixture_bad_abi");
         CPPUNIT_ASSERT(abi);
         CPPUNIT_ASSERT_MESSAGE(abi->reason, abi->reason.find("ABI 999") != std::string::npos);
         auto* dep = skipped(server.runtime(), "fixture_missing_dep");
         CPPUNIT_ASSERT(dep);
-        CPPUNIT_ASSERT_MESSAGE(dep->reason, dep->reason.find("fixture_nonexistent") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(dep->reason,
+                               dep->reason.find("fixture_nonexistent") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(200, http(server.port(), "GET", "/fixture/dependent").status);
         CPPUNIT_ASSERT_EQUAL(404, http(server.port(), "GET", "/fixture/missing-dep").status);
         CPPUNIT_ASSERT_EQUAL(200, http(server.port(), "GET", "/healthz").status);
@@ -86,7 +88,8 @@ public:
             CPPUNIT_ASSERT(skipped(server.runtime(), "fixture_bad_abi"));
         }
         ::unsetenv("FIXTURE_BAD_ABI_MARKER");
-        CPPUNIT_ASSERT_MESSAGE("the static initialiser of the ABI-999 plugin ran", !std::filesystem::exists(marker));
+        CPPUNIT_ASSERT_MESSAGE("the static initialiser of the ABI-999 plugin ran",
+                               !std::filesystem::exists(marker));
     }
 
     void pluginMigrationsRunAndAreRecorded() {
@@ -94,7 +97,8 @@ public:
         auto rows = server.runtime().database().query(
             "SELECT version FROM schema_migrations WHERE component = 'fixture_good'");
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, rows.size());
-        auto created = http(server.port(), "POST", "/fixture/items", "{\"name\":\"a\"}", "application/json");
+        auto created =
+            http(server.port(), "POST", "/fixture/items", "{\"name\":\"a\"}", "application/json");
         CPPUNIT_ASSERT_EQUAL(201, created.status);
     }
 
@@ -102,7 +106,8 @@ public:
         {
             relais::test::TestServer server(settings());
             CPPUNIT_ASSERT_EQUAL(std::string("bonjour"),
-                                 json(http(server.port(), "GET", "/fixture/hello").body)->getValue<std::string>("greeting"));
+                                 json(http(server.port(), "GET", "/fixture/hello").body)
+                                     ->getValue<std::string>("greeting"));
         }
         auto s = settings();
         s["fixture_good.greeting"] = "salut";
@@ -110,7 +115,8 @@ public:
         {
             relais::test::TestServer server(s);
             CPPUNIT_ASSERT_EQUAL(std::string("salut"),
-                                 json(http(server.port(), "GET", "/fixture/hello").body)->getValue<std::string>("greeting"));
+                                 json(http(server.port(), "GET", "/fixture/hello").body)
+                                     ->getValue<std::string>("greeting"));
             CPPUNIT_ASSERT_EQUAL(std::size_t{1}, server.runtime().configWarnings().size());
         }
         s["fixture_good.greting"] = "typo";
@@ -119,7 +125,9 @@ public:
 
     void theModuleGateHidesAModulesRoutes() {
         relais::test::TestServer server(settings(), [](relais::Runtime& rt) {
-            rt.setModuleGate([](const relais::http::Request&, const std::string& module) { return module != "fixture_good"; });
+            rt.setModuleGate([](const relais::http::Request&, const std::string& module) {
+                return module != "fixture_good";
+            });
         });
         auto r = http(server.port(), "GET", "/fixture/hello");
         CPPUNIT_ASSERT_EQUAL(404, r.status);
@@ -132,17 +140,24 @@ public:
         relais::test::TestServer server(settings());
         const auto port = server.port();
         auto counters = [&] { return json(http(port, "GET", "/fixture/counters").body); };
-        relais::test::waitUntil([&] { return counters()->getValue<int>("ticks") >= 2; }, 10000, "the plugin's periodic job");
-        CPPUNIT_ASSERT_EQUAL(202, http(port, "POST", "/fixture/tasks", "fail-once", "text/plain").status);
-        relais::test::waitUntil([&] { return counters()->getValue<int>("tasks") == 1; }, 15000, "the retried task");
-        auto row = server.runtime().database().query("SELECT state, attempts FROM job_queue WHERE kind = 'fixture_good.task'");
+        relais::test::waitUntil([&] { return counters()->getValue<int>("ticks") >= 2; }, 10000,
+                                "the plugin's periodic job");
+        CPPUNIT_ASSERT_EQUAL(
+            202, http(port, "POST", "/fixture/tasks", "fail-once", "text/plain").status);
+        relais::test::waitUntil([&] { return counters()->getValue<int>("tasks") == 1; }, 15000,
+                                "the retried task");
+        auto row = server.runtime().database().query(
+            "SELECT state, attempts FROM job_queue WHERE kind = 'fixture_good.task'");
         CPPUNIT_ASSERT_EQUAL(std::string("done"), row[0].getString("state"));
         CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, row[0].getInt("attempts"));
-        CPPUNIT_ASSERT_EQUAL(201, http(port, "POST", "/fixture/items", "{\"name\":\"b\"}", "application/json").status);
+        CPPUNIT_ASSERT_EQUAL(
+            201,
+            http(port, "POST", "/fixture/items", "{\"name\":\"b\"}", "application/json").status);
         CPPUNIT_ASSERT(counters()->getValue<int>("journal_events") >= 1);
         bool recorded = false;
         for (const auto& j : server.runtime().jobs().status())
-            if (j.name == "fixture_good.tick") recorded = j.runs >= 2 && j.lastOutcome == "ok";
+            if (j.name == "fixture_good.tick")
+                recorded = j.runs >= 2 && j.lastOutcome == "ok";
         CPPUNIT_ASSERT(recorded);
     }
 
@@ -155,7 +170,8 @@ public:
         CPPUNIT_ASSERT(skipped(server.runtime(), "fixture_dependent"));
         CPPUNIT_ASSERT_EQUAL(404, http(server.port(), "GET", "/fixture/hello").status);
         CPPUNIT_ASSERT_EQUAL(404, http(server.port(), "GET", "/fixture/dependent").status);
-        for (const auto& j : server.runtime().jobs().status()) CPPUNIT_ASSERT(j.name != "fixture_good.tick");
+        for (const auto& j : server.runtime().jobs().status())
+            CPPUNIT_ASSERT(j.name != "fixture_good.tick");
         CPPUNIT_ASSERT_EQUAL(200, http(server.port(), "GET", "/healthz").status);
     }
 };

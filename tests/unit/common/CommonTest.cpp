@@ -27,7 +27,8 @@ public:
         for (int i = 0; i < 1000; ++i) {
             std::string t = relais::randomToken(16);
             CPPUNIT_ASSERT_EQUAL(std::size_t{22}, t.size());  // 128 bits in base64url
-            for (char c : t) CPPUNIT_ASSERT(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
+            for (char c : t)
+                CPPUNIT_ASSERT(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
             CPPUNIT_ASSERT(seen.insert(t).second);
         }
         CPPUNIT_ASSERT_EQUAL(std::size_t{43}, relais::randomToken().size());  // 256 bits by default
@@ -41,11 +42,13 @@ public:
     }
 
     void digestsMatchPublishedVectors() {
-        CPPUNIT_ASSERT_EQUAL(std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-                             relais::sha256Hex("abc"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            relais::sha256Hex("abc"));
         // RFC 4231, test case 2.
-        CPPUNIT_ASSERT_EQUAL(std::string("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
-                             relais::toHex(relais::hmacSha256("Jefe", "what do ya want for nothing?")));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+            relais::toHex(relais::hmacSha256("Jefe", "what do ya want for nothing?")));
     }
 
     void constantTimeEqualsCompares() {
@@ -59,7 +62,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("2026-11-26T12:07:45.123Z"), relais::formatRfc3339(t));
         CPPUNIT_ASSERT_EQUAL(t, relais::parseRfc3339("2026-11-26T12:07:45.123Z"));
         CPPUNIT_ASSERT_EQUAL(t, relais::parseRfc3339("2026-11-26T13:07:45.123+01:00"));
-        CPPUNIT_ASSERT_EQUAL(std::string("Thu, 26 Nov 2026 12:07:45 GMT"), relais::formatHttpDate(t));
+        CPPUNIT_ASSERT_EQUAL(std::string("Thu, 26 Nov 2026 12:07:45 GMT"),
+                             relais::formatHttpDate(t));
         CPPUNIT_ASSERT_THROW(relais::parseRfc3339("26/11/2026"), std::invalid_argument);
         CPPUNIT_ASSERT_THROW(relais::parseRfc3339("2026-13-45T99:00:00Z"), std::invalid_argument);
     }
@@ -88,7 +92,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("invalid_field"), p.code());
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, p.errors().size());
         CPPUNIT_ASSERT_EQUAL(std::string("email"), p.errors()[0].field);
-        CPPUNIT_ASSERT_EQUAL(std::string("Checksum Mismatch"), std::string(relais::statusTitle(460)));
+        CPPUNIT_ASSERT_EQUAL(std::string("Checksum Mismatch"),
+                             std::string(relais::statusTitle(460)));
     }
 };
 

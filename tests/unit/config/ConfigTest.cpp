@@ -39,7 +39,8 @@ std::map<std::string, std::string> propertiesOf(const std::string& path) {
     std::regex kv("^([a-z0-9_.]+)\\s*=\\s*(.*?)\\s*$");
     while (std::getline(in, line)) {
         std::smatch m;
-        if (std::regex_match(line, m, kv)) out[m[1]] = m[2];
+        if (std::regex_match(line, m, kv))
+            out[m[1]] = m[2];
     }
     return out;
 }
@@ -93,10 +94,12 @@ public:
         loader.loadEnvironment(env);
         loader.setOverride("log.level", "error", "command line --set log.level");
         auto c = loader.validate(kernelSchema(), {}, nullptr);
-        CPPUNIT_ASSERT_EQUAL(std::int64_t{8}, c.getInt("http.threads"));    // file
-        CPPUNIT_ASSERT_EQUAL(std::int64_t{9100}, c.getInt("http.port"));    // environment over file
-        CPPUNIT_ASSERT_EQUAL(std::string("error"), c.getString("log.level"));  // command line over all
-        CPPUNIT_ASSERT_EQUAL(std::string("environment variable RELAIS_HTTP_PORT"), c.sourceOf("http.port"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{8}, c.getInt("http.threads"));  // file
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{9100}, c.getInt("http.port"));  // environment over file
+        CPPUNIT_ASSERT_EQUAL(std::string("error"),
+                             c.getString("log.level"));  // command line over all
+        CPPUNIT_ASSERT_EQUAL(std::string("environment variable RELAIS_HTTP_PORT"),
+                             c.sourceOf("http.port"));
         CPPUNIT_ASSERT(c.sourceOf("http.threads").find("relais.properties:2") != std::string::npos);
     }
 
@@ -167,7 +170,8 @@ public:
         }
         ConfigLoader ok;
         ok.setOverride("http.port", "0", "test");
-        CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, ok.validate(kernelSchema(), {}, nullptr).getInt("http.port"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
+                             ok.validate(kernelSchema(), {}, nullptr).getInt("http.port"));
     }
 
     void malformedLinesAndDuplicatesAreRefused() {
@@ -181,12 +185,15 @@ public:
         msg = errorOf([&] { ConfigLoader().loadFile(path); });
         CPPUNIT_ASSERT_MESSAGE(msg, msg.find("not a valid key name") != std::string::npos);
         msg = errorOf([&] { ConfigLoader().loadFile(dir_.file("missing.properties")); });
-        CPPUNIT_ASSERT_MESSAGE(msg, msg.find("missing.properties: cannot read") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(msg,
+                               msg.find("missing.properties: cannot read") != std::string::npos);
     }
 
     void continuationLinesAndComments() {
         ConfigLoader loader;
-        loader.loadFile(write("! bang comment\n  # indented comment\nmigrations.dir = a, \\\n   b\nsmtp.from = A <a@b.fr>\n"));
+        loader.loadFile(
+            write("! bang comment\n  # indented comment\nmigrations.dir = a, \\\n   b\nsmtp.from = "
+                  "A <a@b.fr>\n"));
         auto c = loader.validate(kernelSchema(), {}, nullptr);
         CPPUNIT_ASSERT_EQUAL(std::string("a, b"), c.getString("migrations.dir"));
         CPPUNIT_ASSERT_EQUAL(std::string("A <a@b.fr>"), c.getString("smtp.from"));
@@ -196,7 +203,8 @@ public:
         ConfigLoader loader;
         loader.loadFile(write("wesend.max_upload_bytes = 10\n"));
         std::string msg = errorOf([&] { loader.validate(kernelSchema(), {}, nullptr); });
-        CPPUNIT_ASSERT_MESSAGE(msg, msg.find("unknown key 'wesend.max_upload_bytes'") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(
+            msg, msg.find("unknown key 'wesend.max_upload_bytes'") != std::string::npos);
         std::vector<std::string> warnings;
         loader.validate(kernelSchema(), {"wesend"}, &warnings);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, warnings.size());
@@ -208,7 +216,8 @@ public:
         loader.setOverride("db.password", "hunter2-secret", "test");
         loader.setOverride("smtp.password", "x", "test");
         auto c = loader.validate(kernelSchema(), {}, nullptr);
-        for (const auto& [k, v] : c.printable()) CPPUNIT_ASSERT(v.find("hunter2") == std::string::npos);
+        for (const auto& [k, v] : c.printable())
+            CPPUNIT_ASSERT(v.find("hunter2") == std::string::npos);
         // A secret of the wrong shape is refused without echoing it.
         ConfigSchema s = kernelSchema();
         relais::Setting bad;
@@ -238,11 +247,13 @@ public:
         for (const auto& s : schema.settings()) {
             declared.insert(s.key);
             auto it = file.find(s.key);
-            CPPUNIT_ASSERT_MESSAGE("config/relais.properties does not document " + s.key, it != file.end());
+            CPPUNIT_ASSERT_MESSAGE("config/relais.properties does not document " + s.key,
+                                   it != file.end());
             CPPUNIT_ASSERT_EQUAL_MESSAGE("default of " + s.key, s.defaultValue, it->second);
         }
         for (const auto& [k, v] : file)
-            CPPUNIT_ASSERT_MESSAGE("config/relais.properties sets undeclared " + k, declared.count(k) == 1);
+            CPPUNIT_ASSERT_MESSAGE("config/relais.properties sets undeclared " + k,
+                                   declared.count(k) == 1);
         // And relaisd accepts it as it is.
         ConfigLoader loader;
         loader.loadFile(relais::test::sourceDir() + "/config/relais.properties");

@@ -11,11 +11,13 @@ Route route(const std::string& method, const std::string& pattern) {
 }
 std::vector<std::string> split(const std::string& path) {
     std::vector<std::string> out;
-    if (path == "/") return out;
+    if (path == "/")
+        return out;
     std::size_t start = 1;
     while (start <= path.size()) {
         auto slash = path.find('/', start);
-        if (slash == std::string::npos) slash = path.size();
+        if (slash == std::string::npos)
+            slash = path.size();
         out.push_back(path.substr(start, slash - start));
         start = slash + 1;
     }
@@ -56,7 +58,8 @@ public:
         r.freeze();
         auto m = r.match("GET", split("/api/v1/users/me"));
         CPPUNIT_ASSERT_EQUAL(std::string("/api/v1/users/me"), m.route->pattern);
-        CPPUNIT_ASSERT_EQUAL(std::string("/api/v1/users/{id}"), r.match("GET", split("/api/v1/users/u_1")).route->pattern);
+        CPPUNIT_ASSERT_EQUAL(std::string("/api/v1/users/{id}"),
+                             r.match("GET", split("/api/v1/users/u_1")).route->pattern);
     }
 
     void otherMethodsAreReportedForMethodNotAllowed() {

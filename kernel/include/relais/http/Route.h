@@ -18,10 +18,10 @@ using Middleware = std::function<void(Request&, Response&, const Next& next)>;
 
 /// Where the kernel's own middleware sit, so that plugins can place theirs between them.
 namespace order {
-constexpr int kTenant = 200;        ///< resolves the tenant from the Host header
+constexpr int kTenant = 200;  ///< resolves the tenant from the Host header
 constexpr int kAuthentication = 300;
 constexpr int kIpAllowList = 400;
-constexpr int kModuleGate = 500;    ///< answers 404 module_disabled for a module's routes
+constexpr int kModuleGate = 500;  ///< answers 404 module_disabled for a module's routes
 constexpr int kCsrf = 600;
 constexpr int kRateLimit = 700;
 }  // namespace order
