@@ -23,7 +23,6 @@
 #include "http/ServerRequest.h"
 #include "relais/Problem.h"
 #include "relais/Random.h"
-#include "relais/Time.h"
 
 namespace relais::http {
 
@@ -70,7 +69,7 @@ public:
         : TCPServerConnection(socket), server_(server), params_(std::move(params)) {}
 
     void run() override {
-        server_.enter(this, socket());
+        state_ = server_.enter(socket());
         try {
             serve();
         } catch (const Poco::Exception& e) {
@@ -78,7 +77,7 @@ public:
         } catch (const std::exception& e) {
             server_.log().error("connection ended: %s", std::string(e.what()));
         }
-        server_.leave(this);
+        server_.leave(state_);
     }
 
 private:
@@ -89,17 +88,17 @@ private:
         while (!server_.stopping()) {
             // The head deadline starts now for the first request; later ones idle in
             // keep-alive first and start their deadline when bytes arrive.
-            server_.setPhase(this, first ? HttpServer::Phase::Head : HttpServer::Phase::Idle);
+            server_.setPhase(*state_, first ? HttpServer::Phase::Head : HttpServer::Phase::Idle);
             first = false;
             if (!session.hasMoreRequests())
                 break;
-            server_.setPhase(this, HttpServer::Phase::Head);
+            server_.setPhase(*state_, HttpServer::Phase::Head);
             try {
                 Poco::Net::HTTPServerResponseImpl response(session);
                 ServerRequest request(response, session, params_);
-                server_.setPhase(this, HttpServer::Phase::Busy);
+                server_.setPhase(*state_, HttpServer::Phase::Busy);
                 // The watchdog cut a head that was still coming: POCO took the cut for its end.
-                if (server_.timedOut(this)) {
+                if (state_->timedOut) {
                     answerUnreadable(session, timeoutProblem());
                     break;
                 }
@@ -131,11 +130,11 @@ private:
                 if (!session.getKeepAlive())
                     break;
             } catch (const Poco::Net::NoMessageException&) {
-                if (server_.timedOut(this))
+                if (state_->timedOut)
                     answerUnreadable(session, timeoutProblem());
                 break;
             } catch (const Poco::Net::MessageException& e) {
-                answerUnreadable(session, server_.timedOut(this) ? timeoutProblem()
+                answerUnreadable(session, state_->timedOut ? timeoutProblem()
                                                                  : problemForMalformedHead(e));
                 break;
             } catch (const Poco::TimeoutException&) {
@@ -157,6 +156,7 @@ private:
 
     HttpServer& server_;
     HTTPServerParams::Ptr params_;
+    std::shared_ptr<HttpServer::ConnectionState> state_;
 };
 
 class ConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
@@ -231,60 +231,54 @@ std::uint16_t HttpServer::port() const {
     return server_ ? server_->port() : 0;
 }
 
-void HttpServer::enter(void* conn, const Poco::Net::StreamSocket& socket) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    State s;
-    s.socket = socket;
-    s.phase = Phase::Head;
-    s.deadlineMs = nowMs() + options_.headerTimeoutMs;
-    conns_[conn] = s;
-    if (stopping_) {
-        try {
-            conns_[conn].socket.shutdown();
-        } catch (...) {
-        }
+namespace {
+std::int64_t steadyMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+void shutdownQuietly(Poco::Net::StreamSocket& socket) {
+    try {
+        socket.shutdown();
+    } catch (...) {
+        // Already closed by the peer.
     }
 }
+}  // namespace
 
-void HttpServer::setPhase(void* conn, Phase phase) {
+std::shared_ptr<HttpServer::ConnectionState> HttpServer::enter(const Poco::Net::StreamSocket& socket) {
+    auto state = std::make_shared<ConnectionState>();
+    state->socket = socket;
+    state->deadlineMs = steadyMs() + options_.headerTimeoutMs;
     std::lock_guard<std::mutex> lock(mutex_);
-    auto it = conns_.find(conn);
-    if (it == conns_.end())
-        return;
-    if (phase == Phase::Head && it->second.phase != Phase::Head)
-        it->second.deadlineMs = nowMs() + options_.headerTimeoutMs;
-    it->second.phase = phase;
-    if (phase == Phase::Idle && stopping_) {
-        try {
-            it->second.socket.shutdown();
-        } catch (...) {
-        }
-    }
-    changed_.notify_all();
+    conns_[state.get()] = state;
+    if (stopping_) shutdownQuietly(state->socket);
+    return state;
 }
 
-bool HttpServer::timedOut(void* conn) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = conns_.find(conn);
-    return it != conns_.end() && it->second.timedOut;
+void HttpServer::setPhase(ConnectionState& conn, Phase phase) {
+    if (phase == Phase::Head && conn.phase.load() != Phase::Head)
+        conn.deadlineMs = steadyMs() + options_.headerTimeoutMs;
+    conn.phase = phase;
+    if (phase == Phase::Idle && stopping_) shutdownQuietly(conn.socket);
 }
 
-void HttpServer::leave(void* conn) {
+void HttpServer::leave(const std::shared_ptr<ConnectionState>& conn) {
     std::lock_guard<std::mutex> lock(mutex_);
-    conns_.erase(conn);
-    changed_.notify_all();
+    conns_.erase(conn.get());
+    drained_.notify_all();
 }
 
 void HttpServer::watch() {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopped_) {
-        changed_.wait_for(lock, std::chrono::milliseconds(200));
-        const std::int64_t now = nowMs();
-        for (auto& [conn, s] : conns_) {
-            if (s.phase == Phase::Head && !s.timedOut && now > s.deadlineMs) {
-                s.timedOut = true;
+        stopped_cv_.wait_for(lock, std::chrono::milliseconds(200));
+        const std::int64_t now = steadyMs();
+        for (auto& [key, s] : conns_) {
+            if (s->phase.load() == Phase::Head && !s->timedOut.load() && now > s->deadlineMs.load()) {
+                s->timedOut = true;
                 try {
-                    s.socket.shutdownReceive();
+                    s->socket.shutdownReceive();
                 } catch (...) {
                     // Already closed by the peer.
                 }
@@ -294,40 +288,26 @@ void HttpServer::watch() {
 }
 
 void HttpServer::stop() {
-    if (!server_)
-        return;
+    if (!server_) return;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (stopped_)
-            return;
+        if (stopped_) return;
         stopping_ = true;
     }
     server_->stop();  // no new connections
     std::unique_lock<std::mutex> lock(mutex_);
-    for (auto& [conn, s] : conns_)
-        if (s.phase != Phase::Busy) {
-            try {
-                s.socket.shutdown();
-            } catch (...) {
-            }
-        }
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.shutdownGraceMs);
-    changed_.wait_until(lock, deadline, [this] { return conns_.empty(); });
+    for (auto& [key, s] : conns_)
+        if (s->phase.load() != Phase::Busy) shutdownQuietly(s->socket);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.shutdownGraceMs);
+    drained_.wait_until(lock, deadline, [this] { return conns_.empty(); });
     if (!conns_.empty()) {
         log_.warning("cutting %z connection(s) still busy after the shutdown grace", conns_.size());
-        for (auto& [conn, s] : conns_) {
-            try {
-                s.socket.shutdown();
-            } catch (...) {
-            }
-        }
+        for (auto& [key, s] : conns_) shutdownQuietly(s->socket);
     }
     stopped_ = true;
-    changed_.notify_all();
+    stopped_cv_.notify_all();
     lock.unlock();
-    if (watchdog_.joinable())
-        watchdog_.join();
+    if (watchdog_.joinable()) watchdog_.join();
     pool_->joinAll();
     server_.reset();
 }

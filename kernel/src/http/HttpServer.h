@@ -59,24 +59,23 @@ public:
     /// closes idle connections, then cuts what is left. Idempotent.
     void stop();
 
-    // Called by connections.
+    // Called by connections. Each one registers its state once; phase changes are lock-free.
     enum class Phase { Idle, Head, Busy };
-    void enter(void* conn, const Poco::Net::StreamSocket& socket);
-    void setPhase(void* conn, Phase phase);
-    bool timedOut(void* conn);
-    void leave(void* conn);
+    struct ConnectionState {
+        Poco::Net::StreamSocket socket;
+        std::atomic<Phase> phase{Phase::Head};
+        std::atomic<std::int64_t> deadlineMs{0};  // steady clock
+        std::atomic<bool> timedOut{false};
+    };
+    std::shared_ptr<ConnectionState> enter(const Poco::Net::StreamSocket& socket);
+    void setPhase(ConnectionState& conn, Phase phase);
+    void leave(const std::shared_ptr<ConnectionState>& conn);
     bool stopping() const { return stopping_; }
     Dispatcher& dispatcher() { return dispatcher_; }
     const HttpServerOptions& options() const { return options_; }
     Poco::Logger& log() { return log_; }
 
 private:
-    struct State {
-        Poco::Net::StreamSocket socket;
-        Phase phase = Phase::Head;
-        std::int64_t deadlineMs = 0;
-        bool timedOut = false;
-    };
     void watch();
 
     HttpServerOptions options_;
@@ -87,8 +86,9 @@ private:
     std::atomic<bool> stopping_{false};
     bool stopped_ = false;
     std::mutex mutex_;
-    std::condition_variable changed_;
-    std::map<void*, State> conns_;
+    std::condition_variable drained_;  // a connection left (stop() waits for none)
+    std::condition_variable stopped_cv_;
+    std::map<ConnectionState*, std::shared_ptr<ConnectionState>> conns_;
     std::thread watchdog_;
 };
 

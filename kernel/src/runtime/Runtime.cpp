@@ -3,6 +3,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/SSLManager.h>
+#include <Poco/URI.h>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -39,6 +40,24 @@ struct SslInit {
     SslInit() { Poco::Net::initializeSSL(); }
 };
 
+// http.public_url is a scheme, a host and maybe a port: links append their own paths to it.
+void checkPublicUrl(const Config& config) {
+    const std::string& url = config.getString("http.public_url");
+    if (url.empty()) return;
+    bool ok = false;
+    try {
+        Poco::URI uri(url);
+        ok = (uri.getScheme() == "https" || uri.getScheme() == "http") && !uri.getHost().empty() &&
+             (uri.getPath().empty() || uri.getPath() == "/") && uri.getQuery().empty() &&
+             uri.getFragment().empty() && uri.getUserInfo().empty();
+    } catch (const Poco::Exception&) {
+    }
+    if (!ok)
+        throw ConfigError(config.sourceOf("http.public_url") +
+                          ": http.public_url: expected a scheme, a host and an optional port "
+                          "(https://relais.example.fr), got \"" + url + "\"");
+}
+
 std::string absolute(const std::string& path) {
     std::error_code ec;
     auto p = fs::absolute(path, ec);
@@ -71,6 +90,7 @@ std::unique_ptr<Runtime> Runtime::configure(const ConfigLoader& loader,
     }
     std::vector<std::string> warnings;
     Config config = loader.validate(schema, host->skippedNames(), &warnings);
+    checkPublicUrl(config);
     for (const auto& w : warnings)
         Poco::Logger::get("relais.config").warning(w);
     return std::unique_ptr<Runtime>(

@@ -121,6 +121,11 @@ public:
         }
         s["fixture_good.greting"] = "typo";
         CPPUNIT_ASSERT_THROW(relais::test::TestServer typo(s), relais::ConfigError);
+        s.erase("fixture_good.greting");
+        s["http.public_url"] = "https://relais.example.fr/some/path";
+        CPPUNIT_ASSERT_THROW(relais::test::TestServer badUrl(s), relais::ConfigError);
+        s["http.public_url"] = "https://relais.example.fr:8443";
+        relais::test::TestServer goodUrl(s);
     }
 
     void theModuleGateHidesAModulesRoutes() {
