@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <optional>
+#include <random>
 
 #include "http/ProblemWriter.h"
 #include "http/RequestTarget.h"
@@ -21,6 +22,23 @@
 namespace relais::http {
 
 namespace {
+
+// 128 bits from a per-thread generator seeded by the CSPRNG: unique, cheap, and not a secret.
+std::string newRequestId() {
+    thread_local std::mt19937_64 generator([] {
+        const std::string seed = randomBytes(8);
+        std::uint64_t v = 0;
+        for (unsigned char c : seed) v = (v << 8) | c;
+        return v;
+    }());
+    static const char kHex[] = "0123456789abcdef";
+    std::string id(32, '0');
+    for (int half = 0; half < 2; ++half) {
+        std::uint64_t v = generator();
+        for (int i = 0; i < 16; ++i, v >>= 4) id[half * 16 + i] = kHex[v & 0xF];
+    }
+    return id;
+}
 
 bool acceptableRequestId(const std::string& id) {
     if (id.size() < 8 || id.size() > 64)
@@ -146,7 +164,7 @@ bool Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodySource& body,
     const auto started = std::chrono::steady_clock::now();
     std::string requestId = preq.get("X-Request-Id", "");
     if (!acceptableRequestId(requestId))
-        requestId = toHex(randomBytes(16));
+        requestId = newRequestId();
     presp.set("X-Request-Id", requestId);
     presp.set("X-Content-Type-Options", "nosniff");
     if (secure)

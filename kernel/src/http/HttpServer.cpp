@@ -16,6 +16,9 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/Timestamp.h>
 
+#include <poll.h>
+
+#include <cerrno>
 #include <chrono>
 
 #include "http/Dispatcher.h"
@@ -81,21 +84,39 @@ public:
     }
 
 private:
+    // Waits for the next request on a kept-alive connection. One poll(2) on a plain socket;
+    // POCO's poll would create an epoll instance per call.
+    bool waitForNextRequest(ServerSession& session, int timeoutMs) {
+        if (session.pending() > 0) return true;
+        if (server_.options().tls) {
+            return socket().poll(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(timeoutMs) * 1000),
+                                 Poco::Net::Socket::SELECT_READ);
+        }
+        pollfd pfd{socket().impl()->sockfd(), POLLIN, 0};
+        for (;;) {
+            int n = ::poll(&pfd, 1, timeoutMs);
+            if (n >= 0) return n > 0;
+            if (errno != EINTR) return false;
+        }
+    }
+
     void serve() {
         ServerSession session(socket(), params_);
-        bool first = true;
-        const bool secure = server_.options().tls;
-        while (!server_.stopping()) {
-            // The head deadline starts now for the first request; later ones idle in
+        const Poco::Net::SocketAddress client = socket().peerAddress();
+        const Poco::Net::SocketAddress local = socket().address();
+        const HttpServerOptions& options = server_.options();
+        const bool secure = options.tls;
+        for (int served = 0; !server_.stopping(); ++served) {
+            // The head deadline starts at once for the first request; later ones idle in
             // keep-alive first and start their deadline when bytes arrive.
-            server_.setPhase(*state_, first ? HttpServer::Phase::Head : HttpServer::Phase::Idle);
-            first = false;
-            if (!session.hasMoreRequests())
-                break;
+            if (served > 0) {
+                server_.setPhase(*state_, HttpServer::Phase::Idle);
+                if (!waitForNextRequest(session, options.keepAliveTimeoutMs)) break;
+            }
             server_.setPhase(*state_, HttpServer::Phase::Head);
             try {
                 Poco::Net::HTTPServerResponseImpl response(session);
-                ServerRequest request(response, session, params_);
+                ServerRequest request(response, session, params_, client, local);
                 server_.setPhase(*state_, HttpServer::Phase::Busy);
                 // The watchdog cut a head that was still coming: POCO took the cut for its end.
                 if (state_->timedOut) {
@@ -103,48 +124,40 @@ private:
                     break;
                 }
                 const std::string& version = request.getVersion();
-                if (version != Poco::Net::HTTPMessage::HTTP_1_1 &&
-                    version != Poco::Net::HTTPMessage::HTTP_1_0) {
+                if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0) {
                     answerUnreadable(session, Problem(505, "http_version_not_supported",
                                                       "Only HTTP/1.1 and HTTP/1.0 are served."));
                     break;
                 }
+                const bool lastAllowed = options.keepAliveMaxRequests > 0 && served + 1 >= options.keepAliveMaxRequests;
                 response.setDate(Poco::Timestamp());
-                response.setVersion(request.getVersion());
-                response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive() &&
-                                      session.canKeepAlive() && !server_.stopping());
+                response.setVersion(version);
+                response.setKeepAlive(options.keepAlive && request.getKeepAlive() && !lastAllowed &&
+                                      !server_.stopping());
                 bool reusable = false;
                 try {
                     reusable = server_.dispatcher().handle(request, request, response, secure);
                 } catch (const std::exception& e) {
                     // The dispatcher answers every failure itself; this is the last guard.
-                    server_.log().critical("request escaped the dispatcher: %s",
-                                           std::string(e.what()));
+                    server_.log().critical("request escaped the dispatcher: %s", std::string(e.what()));
                     if (!response.sent())
-                        answerUnreadable(
-                            session, Problem(500, "internal_error", "An internal error occurred."));
+                        answerUnreadable(session, Problem(500, "internal_error", "An internal error occurred."));
                     break;
                 }
-                session.setKeepAlive(reusable && params_->getKeepAlive() &&
-                                     response.getKeepAlive() && session.canKeepAlive());
-                if (!session.getKeepAlive())
-                    break;
+                if (!reusable || !response.getKeepAlive()) break;
             } catch (const Poco::Net::NoMessageException&) {
-                if (state_->timedOut)
-                    answerUnreadable(session, timeoutProblem());
+                if (state_->timedOut) answerUnreadable(session, timeoutProblem());
                 break;
             } catch (const Poco::Net::MessageException& e) {
-                answerUnreadable(session, state_->timedOut ? timeoutProblem()
-                                                                 : problemForMalformedHead(e));
+                answerUnreadable(session, state_->timedOut ? timeoutProblem() : problemForMalformedHead(e));
                 break;
             } catch (const Poco::TimeoutException&) {
                 answerUnreadable(session, timeoutProblem());
                 break;
             } catch (const Poco::SyntaxException&) {
                 // POCO parses Content-Length while reading the head.
-                answerUnreadable(session,
-                                 Problem(400, "invalid_content_length",
-                                         "Content-Length must be one non-negative integer."));
+                answerUnreadable(session, Problem(400, "invalid_content_length",
+                                                  "Content-Length must be one non-negative integer."));
                 break;
             }
         }

@@ -47,14 +47,14 @@ private:
 }  // namespace
 
 ServerRequest::ServerRequest(Poco::Net::HTTPServerResponseImpl& response, ServerSession& session,
-                             Poco::Net::HTTPServerParams* params)
-    : response_(response), session_(session), params_(params, true) {
+                             Poco::Net::HTTPServerParams* params,
+                             const Poco::Net::SocketAddress& client,
+                             const Poco::Net::SocketAddress& server)
+    : response_(response), session_(session), params_(params, true), client_(client), server_(server) {
     {
         Poco::Net::HTTPHeaderInputStream head(session);
         HTTPRequest::read(head);
     }
-    client_ = session.clientAddress();
-    server_ = session.serverAddress();
     const std::string& length = get("Content-Length", "");
     if (has("Transfer-Encoding")) {
         framing_ = Framing::Chunked;  // the dispatcher refuses any coding but "chunked"

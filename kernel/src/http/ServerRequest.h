@@ -22,6 +22,8 @@ public:
     /// Up to `size` bytes: what the session buffered first, then one recv(). 0 at EOF.
     int readSome(char* buffer, std::streamsize size) { return read(buffer, size); }
     int getByte() { return get(); }
+    /// Bytes already received and not yet consumed (a pipelined request).
+    int pending() const { return buffered(); }
 };
 
 /// Where a request body comes from: the framing that the head announced, decoded strictly.
@@ -45,7 +47,8 @@ class ServerRequest final : public Poco::Net::HTTPServerRequest, public BodySour
 public:
     /// Reads the head from the session. Throws what POCO throws for a malformed head.
     ServerRequest(Poco::Net::HTTPServerResponseImpl& response, ServerSession& session,
-                  Poco::Net::HTTPServerParams* params);
+                  Poco::Net::HTTPServerParams* params, const Poco::Net::SocketAddress& client,
+                  const Poco::Net::SocketAddress& server);
     ~ServerRequest() override;
 
     std::size_t read(char* buffer, std::size_t size) override;

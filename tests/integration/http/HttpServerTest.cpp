@@ -55,6 +55,7 @@ class HttpServerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(largeResponsesStreamChunked);
     CPPUNIT_TEST(headHasNoBody);
     CPPUNIT_TEST(keepAliveServesSeveralRequestsOnOneConnection);
+    CPPUNIT_TEST(keepAliveEndsAfterTheConfiguredNumberOfRequests);
     CPPUNIT_TEST(aHandlerFailureIsAnOpaque500);
     CPPUNIT_TEST(expectContinueWaitsForTheHandler);
     CPPUNIT_TEST(aSlowClientIsCutOffWhileOthersAreServed);
@@ -222,6 +223,25 @@ public:
              pos = raw.find("HTTP/1.1 200", pos + 1))
             ++count;
         CPPUNIT_ASSERT_EQUAL(std::size_t{3}, count);
+    }
+
+    void keepAliveEndsAfterTheConfiguredNumberOfRequests() {
+        auto count = [](const std::string& raw) {
+            std::size_t n = 0;
+            for (auto pos = raw.find("HTTP/1.1 200"); pos != std::string::npos; pos = raw.find("HTTP/1.1 200", pos + 1)) ++n;
+            return n;
+        };
+        const std::string req = "GET /livez HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        for (const auto& [max, expected] : std::vector<std::pair<std::string, std::size_t>>{{"2", 2}, {"0", 4}}) {
+            relais::test::TempDir dir;
+            auto s = settings();
+            s["data.dir"] = dir.path();
+            s["http.keepalive_max_requests"] = max;  // 0: no limit
+            relais::test::TestServer server(s);
+            std::string raw = rawExchange(server.port(), req + req + req + req, 1500, true);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE("max " + max, expected, count(raw));
+            if (max == "2") CPPUNIT_ASSERT(Poco::toLower(raw).find("connection: close") != std::string::npos);
+        }
     }
 
     void aHandlerFailureIsAnOpaque500() {
