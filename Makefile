@@ -7,7 +7,7 @@ RELEASE := $(BUILD)/release
 DEBUG := $(BUILD)/debug
 CONFIG ?= config/relais.properties
 
-.PHONY: run test release debug deps-build deps-test bench clean
+.PHONY: run test release debug deps-build deps-test deps-bench bench clean
 
 run: deps-build release
 	@exec scripts/run.sh $(RELEASE) $(CONFIG)
@@ -29,8 +29,11 @@ deps-build:
 deps-test:
 	@scripts/install-deps.sh test
 
+deps-bench:
+	@scripts/install-deps.sh bench
+
 # Benchmarks are run on demand, never by `make test`; see docs/performance.md.
-bench: deps-test release
+bench: deps-bench release
 	@tests/bench/run-all.sh $(RELEASE)
 
 clean:

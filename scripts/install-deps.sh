@@ -4,6 +4,7 @@
 #
 #   scripts/install-deps.sh build   what `make run` needs: compiler, CMake, Ninja and the libraries
 #   scripts/install-deps.sh test    the above, plus the servers and tools `make test` starts
+#   scripts/install-deps.sh bench   the above, plus what `make bench` compares with (wrk, nginx)
 #
 # Services are never enabled or started by this script: a policy-rc.d forbids it during the
 # install, because the test command starts its own MariaDB and SMTP server in a scratch folder.
@@ -18,10 +19,13 @@ build_pkgs="make g++ cmake ninja-build pkg-config git ca-certificates
 test_pkgs="mariadb-server-core mariadb-client-core python3 python3-aiosmtpd curl unzip
   procps iproute2"
 
+bench_pkgs="wrk nginx-light curl"
+
 case "$mode" in
   build) pkgs=$build_pkgs ;;
   test) pkgs="$build_pkgs $test_pkgs" ;;
-  *) echo "usage: $0 build|test" >&2; exit 64 ;;
+  bench) pkgs="$build_pkgs $test_pkgs $bench_pkgs" ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 64 ;;
 esac
 
 missing=""
