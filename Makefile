@@ -9,7 +9,9 @@ CONFIG ?= config/relais.properties
 
 .PHONY: run test release debug deps-build deps-test deps-bench bench clean
 
-run: deps-build release
+run: deps-build
+	@cmake -S . -B $(RELEASE) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(RELEASE) --target relais_product
 	@exec scripts/run.sh $(RELEASE) $(CONFIG)
 
 test: deps-test debug
