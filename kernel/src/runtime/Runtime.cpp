@@ -274,7 +274,7 @@ void Runtime::start() {
         throw std::logic_error("Runtime::open() comes before start()");
     registerKernelRoutes();
     mailer_->registerJob(*scheduler_, config_.getInt("mail.poll_ms"));
-    scheduler_->addPeriodic("kernel.cleanup", 3600 * 1000, [this](JobContext&) {
+    scheduler_->addPeriodic("kernel.cleanup", 3600LL * 1000, [this](JobContext&) {
         const std::int64_t now = nowMs();
         database_->execute(
             "DELETE FROM job_queue WHERE state IN ('done', 'failed') AND finished_at < ?",
