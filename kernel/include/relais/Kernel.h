@@ -12,6 +12,7 @@ namespace relais {
 
 class Config;
 class EventBus;
+class FileStore;
 class JobScheduler;
 class Journal;
 class Mailer;
@@ -36,6 +37,8 @@ public:
     virtual Mailer& mail() = 0;
     virtual Journal& journal() = 0;
     virtual EventBus& events() = 0;
+    /// Encrypted file storage, with quotas.
+    virtual FileStore& files() = 0;
     /// The caller's logger: "relais.<module>" for a plugin.
     virtual Poco::Logger& logger() = 0;
 };

@@ -78,6 +78,12 @@ void declareKernelSettings(ConfigSchema& s) {
 
     s.addString("crypto.master_key_file", "",
                 "master key file (mode 0600); empty: <data.dir>/master.key");
+
+    s.addString("storage.dir", "", "blob folder; empty: <data.dir>/blobs");
+    s.addInt("storage.segment_bytes", 1048576, 4096, 16777216, "plaintext bytes per encrypted segment");
+    s.addInt("storage.gc_interval_ms", 3600000, 1000, kDay, "how often orphan blobs are collected");
+    s.addInt("storage.gc_grace_ms", 21600000, 0, 30 * kDay, "age before an orphan blob is collected");
+    s.addInt("storage.reservation_ttl_ms", 900000, 1000, kDay, "life of a quota reservation not renewed");
 }
 
 }  // namespace relais

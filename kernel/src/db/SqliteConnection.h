@@ -10,8 +10,9 @@
 namespace relais::db {
 
 /// A connection to the SQLite file: WAL, synchronous FULL (a committed transaction survives a
-/// power cut), foreign keys on, a busy timeout, and immediate transactions so that two writers
-/// queue on the lock instead of failing on upgrade.
+/// power cut), foreign keys on, secure delete (a destroyed key is overwritten, not left in a
+/// free page), a busy timeout, and immediate transactions so that two writers queue on the
+/// lock instead of failing on upgrade.
 class SqliteConnection final : public Connection {
 public:
     explicit SqliteConnection(const DatabaseOptions& options);

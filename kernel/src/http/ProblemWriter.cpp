@@ -6,6 +6,7 @@
 #include <Poco/Net/NetException.h>
 
 #include "relais/Database.h"
+#include "relais/FileStore.h"
 #include "relais/Problem.h"
 #include "relais/http/Json.h"
 #include "relais/http/Response.h"
@@ -66,6 +67,22 @@ Problem problemFor(std::exception_ptr error, const std::string& requestId, Poco:
                 break;
         }
         log.error("request %s: database error: %s", requestId, std::string(e.what()));
+    } catch (const StorageError& e) {
+        switch (e.kind()) {
+            case StorageError::Kind::NotFound: return Problem::notFound("The file does not exist.");
+            case StorageError::Kind::Full:
+                log.error("request %s: storage full: %s", requestId, std::string(e.what()));
+                return Problem(507, "insufficient_storage", "The storage is full; nothing of this upload was kept.");
+            case StorageError::Kind::Unavailable:
+                log.error("request %s: storage unavailable: %s", requestId, std::string(e.what()));
+                return Problem(503, "storage_unavailable", "The storage cannot be written now; try again later.")
+                    .withHeader("Retry-After", "30");
+            case StorageError::Kind::Integrity:
+                log.critical("request %s: %s", requestId, std::string(e.what()));
+                return Problem(500, "storage_integrity",
+                               "The stored file failed its integrity check and is not served; quote request id " +
+                                   requestId + " to support.");
+        }
     } catch (const Poco::TimeoutException&) {
         return Problem(408, "request_timeout", "The client was too slow to send the request.");
     } catch (const Poco::Net::MessageException&) {

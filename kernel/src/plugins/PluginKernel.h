@@ -25,6 +25,7 @@ public:
     Mailer& mail() override { return kernel_.mail(); }
     Journal& journal() override { return kernel_.journal(); }
     EventBus& events() override { return events_; }
+    FileStore& files() override { return kernel_.files(); }
     Poco::Logger& logger() override;
 
     /// Applies what was registered to the kernel.

@@ -12,7 +12,8 @@
 
 #include "audit/ChainedJournal.h"
 #include "config/KernelSettings.h"
-#include "crypto/MasterKey.h"
+#include "crypto/KeyStore.h"
+#include "crypto/MasterKeyring.h"
 #include "events/InProcessEventBus.h"
 #include "http/HttpServer.h"
 #include "http/Router.h"
@@ -29,6 +30,8 @@
 #include "relais/http/Json.h"
 #include "relais/http/Request.h"
 #include "relais/http/Response.h"
+#include "storage/EncryptedFileStore.h"
+#include "storage/LocalBlobStore.h"
 
 namespace fs = std::filesystem;
 
@@ -171,15 +174,15 @@ void Runtime::open() {
     const std::string keyFile = config_.getString("crypto.master_key_file");
     try {
         const bool useDefault = keyFile.empty();
-        const std::string path =
-            useDefault ? (fs::path(dataDir_) / "master.key").string() : keyFile;
-        masterKey_ = std::make_unique<MasterKey>(MasterKey::load(path, useDefault));
-        if (masterKey_->created()) {
-            if (database_->query("SELECT COUNT(*) AS n FROM journal")[0].getInt("n") > 0) {
+        const std::string path = useDefault ? (fs::path(dataDir_) / "master.key").string() : keyFile;
+        keyring_ = std::make_unique<MasterKeyring>(MasterKeyring::load(path, useDefault));
+        keys_ = std::make_unique<KeyStore>(*database_, *keyring_, Poco::Logger::get("relais.keys"));
+        if (keyring_->created()) {
+            if (keys_->holdsWrappedKeys() ||
+                database_->query("SELECT COUNT(*) AS n FROM journal")[0].getInt("n") > 0) {
                 ::unlink(path.c_str());
-                throw MasterKeyError(
-                    "the master key " + path +
-                    " is missing but the database holds data sealed with it; restore the key file");
+                throw MasterKeyError("the master key " + path +
+                                     " is missing but the database holds keys sealed with it; restore the key file");
             }
             log_.notice("generated a new master key in %s (mode 0600); back it up", path);
         }
@@ -212,9 +215,18 @@ void Runtime::open() {
     oo.retryMaxMs = config_.getInt("mail.retry_max_ms");
     oo.maxAttempts = static_cast<int>(config_.getInt("mail.max_attempts"));
     mailer_ = std::make_unique<OutboxMailer>(*database_, Poco::Logger::get("relais.mail"), so, oo);
-    journal_ = std::make_unique<ChainedJournal>(*database_, *events_,
-                                                masterKey_->derive("relais journal v1"),
+    journal_ = std::make_unique<ChainedJournal>(*database_, *events_, keys_->platformKey("journal"),
                                                 Poco::Logger::get("relais.journal"));
+
+    std::string blobDir = config_.getString("storage.dir");
+    if (blobDir.empty()) blobDir = (fs::path(dataDir_) / "blobs").string();
+    blobs_ = std::make_unique<LocalBlobStore>(absolute(blobDir));
+    FileStoreOptions fo;
+    fo.segmentBytes = static_cast<std::uint32_t>(config_.getInt("storage.segment_bytes"));
+    fo.gcGraceMs = config_.getInt("storage.gc_grace_ms");
+    fo.reservationTtlMs = config_.getInt("storage.reservation_ttl_ms");
+    files_ = std::make_unique<EncryptedFileStore>(*database_, *blobs_, *keys_, *journal_,
+                                                  Poco::Logger::get("relais.storage"), fo);
 }
 
 void Runtime::registerKernelRoutes() {
@@ -283,6 +295,8 @@ void Runtime::start() {
         database_->execute("DELETE FROM mail_outbox WHERE state = 'sent' AND sent_at < ?",
                            {now - 7LL * 24 * 3600 * 1000});
     });
+    scheduler_->addPeriodic("storage.gc", config_.getInt("storage.gc_interval_ms"),
+                            [this](JobContext&) { files_->collectGarbage(); });
     registerPlugins();
     dispatcher_->freeze();
     for (const auto& line : router_->describe())
@@ -325,7 +339,7 @@ void Runtime::monitorHealth() {
     while (!stopping_) {
         lock.unlock();
         const bool dbOk = database_->ping();
-        const bool storageOk = ::access(dataDir_.c_str(), W_OK | X_OK) == 0;
+        const bool storageOk = blobs_->healthy();
         if (dbOk != databaseOk_.exchange(dbOk)) {
             if (dbOk)
                 log_.notice("the database %s is reachable again", database_->describe());
@@ -397,6 +411,9 @@ Journal& Runtime::journal() {
 }
 EventBus& Runtime::events() {
     return *events_;
+}
+FileStore& Runtime::files() {
+    return *files_;
 }
 void Runtime::setModuleGate(http::ModuleGate gate) {
     dispatcher_->setModuleGate(std::move(gate));

@@ -23,8 +23,11 @@ namespace relais {
 
 class ChainedJournal;
 class DatabaseJobScheduler;
+class EncryptedFileStore;
 class InProcessEventBus;
-class MasterKey;
+class KeyStore;
+class LocalBlobStore;
+class MasterKeyring;
 class OutboxMailer;
 class PluginHost;
 class PluginKernel;
@@ -57,7 +60,7 @@ public:
                                               const std::string& binaryDir, bool setUpLogging);
     ~Runtime() override;
 
-    /// Data folder, master key, database, kernel and plugin migrations.
+    /// Data folder, database, kernel and plugin migrations, master key, key store, blob store.
     void open();
     /// Registers the kernel's and the plugins' routes and jobs, then serves.
     void start();
@@ -73,6 +76,7 @@ public:
     Mailer& mail() override;
     Journal& journal() override;
     EventBus& events() override;
+    FileStore& files() override;
     Poco::Logger& logger() override { return log_; }
 
     std::uint16_t httpPort() const;
@@ -80,6 +84,8 @@ public:
     const PluginHost& plugins() const { return *plugins_; }
     DatabaseJobScheduler& scheduler() { return *scheduler_; }
     OutboxMailer& mailer() { return *mailer_; }
+    EncryptedFileStore& fileStore() { return *files_; }
+    KeyStore& keyStore() { return *keys_; }
     /// Decides which modules answer for a request; the tenancy subsystem sets it.
     void setModuleGate(http::ModuleGate gate);
     /// Warnings from configuration (keys of skipped plugins).
@@ -97,7 +103,10 @@ private:
     std::unique_ptr<PluginHost> plugins_;
     std::vector<std::string> configWarnings_;
     std::string dataDir_;
-    std::unique_ptr<MasterKey> masterKey_;
+    std::unique_ptr<MasterKeyring> keyring_;
+    std::unique_ptr<KeyStore> keys_;
+    std::unique_ptr<LocalBlobStore> blobs_;
+    std::unique_ptr<EncryptedFileStore> files_;
     std::unique_ptr<db::Database> database_;
     std::unique_ptr<InProcessEventBus> events_;
     std::unique_ptr<DatabaseJobScheduler> scheduler_;

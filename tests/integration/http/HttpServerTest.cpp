@@ -234,8 +234,8 @@ public:
         const std::string req = "GET /livez HTTP/1.1\r\nHost: localhost\r\n\r\n";
         for (const auto& [max, expected] : std::vector<std::pair<std::string, std::size_t>>{{"2", 2}, {"0", 4}}) {
             relais::test::TempDir dir;
-            auto s = settings();
-            s["data.dir"] = dir.path();
+            relais::test::TestDatabase db;  // its own keys, under its own master key
+            auto s = relais::test::fixtureSettings(dir, db);
             s["http.keepalive_max_requests"] = max;  // 0: no limit
             relais::test::TestServer server(s);
             std::string raw = rawExchange(server.port(), req + req + req + req, 1500, true);
