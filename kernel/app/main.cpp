@@ -4,10 +4,13 @@
 //   relaisd migrate                                   apply migrations and exit
 //   relaisd jobs                                      show every job's last run
 //   relaisd journal verify [--tenant ID]              verify a journal chain
+//   relaisd keys rotate --master | --tenant ID        re-wrap keys under a new key version
+//   relaisd storage verify                            authenticate every stored file
+//   relaisd storage gc                                collect orphan blobs now
 //   relaisd config check                              validate and print the configuration
 //
 // Exit codes: 0 done, 1 start-up failure (one line on standard error), 2 configuration error,
-// 3 journal verification failed, 64 usage error.
+// 3 verification failed (journal or storage), 64 usage error.
 
 #include <Poco/Logger.h>
 
@@ -29,7 +32,9 @@
 #include "relais/Journal.h"
 #include "relais/Time.h"
 #include "relais/Version.h"
+#include "crypto/KeyStore.h"
 #include "runtime/Runtime.h"
+#include "storage/EncryptedFileStore.h"
 
 extern char** environ;
 
@@ -37,7 +42,7 @@ namespace {
 
 constexpr int kExitStartup = 1;
 constexpr int kExitConfig = 2;
-constexpr int kExitJournal = 3;
+constexpr int kExitJournal = 3;  // a verification (journal or storage) failed
 constexpr int kExitUsage = 64;
 
 const char* kUsage =
@@ -49,6 +54,10 @@ const char* kUsage =
     "  jobs                    show each job's last run, duration and outcome\n"
     "  journal verify [--tenant ID]\n"
     "                          verify the hash chain of the platform or of one tenant\n"
+    "  keys rotate --master    new master key version; every tenant and platform key re-wrapped\n"
+    "  keys rotate --tenant ID new key version for one tenant; its files' data keys re-wrapped\n"
+    "  storage verify          authenticate every segment of every stored file\n"
+    "  storage gc              remove orphan blobs and abandoned writes now\n"
     "  config check            validate the configuration and print it (secrets hidden)\n"
     "\n"
     "Options:\n"
@@ -62,6 +71,7 @@ struct Args {
     std::string configFile = "config/relais.properties";
     std::vector<std::pair<std::string, std::string>> overrides;
     std::string tenant;
+    bool master = false;
     bool help = false;
     bool version = false;
 };
@@ -173,6 +183,44 @@ int verifyJournal(relais::Runtime& rt, const std::string& tenant) {
     return kExitJournal;
 }
 
+int rotateKeys(relais::Runtime& rt, const Args& args) {
+    if (args.master == !args.tenant.empty()) {
+        std::fprintf(stderr, "relaisd: keys rotate takes --master or --tenant ID\n\n%s", kUsage);
+        return kExitUsage;
+    }
+    rt.open();
+    if (args.master) {
+        const auto [version, rewrapped] = rt.keyStore().rotateMaster();
+        relais::JournalEntry e;
+        e.actor = {"operator", "cli", ""};
+        e.action = "keys.master_rotated";
+        e.objectType = "master_key";
+        e.objectId = std::to_string(version);
+        e.details = "{\"version\":" + std::to_string(version) + ",\"keys_rewrapped\":" + std::to_string(rewrapped) + "}";
+        rt.journal().append(e);
+        std::printf("master key: version %d is current; %lld key(s) re-wrapped; older versions removed from %s\n",
+                    version, static_cast<long long>(rewrapped),
+                    rt.config().getString("crypto.master_key_file").empty() ? "the key file"
+                                                                              : rt.config().getString("crypto.master_key_file").c_str());
+        return 0;
+    }
+    const auto [version, rewrapped] = rt.fileStore().rotateTenantKey(args.tenant);
+    std::printf("tenant %s: key version %d is current; %lld data key(s) re-wrapped; older versions destroyed\n",
+                args.tenant.c_str(), version, static_cast<long long>(rewrapped));
+    return 0;
+}
+
+int verifyStorage(relais::Runtime& rt) {
+    rt.open();
+    std::int64_t bad = 0;
+    const std::int64_t checked = rt.fileStore().verifyAll([&](const relais::BadFile& f) {
+        ++bad;
+        std::printf("BAD file %s (tenant %s): %s\n", f.fileId.c_str(), f.tenantId.c_str(), f.reason.c_str());
+    });
+    std::printf("storage: %lld file(s) checked, %lld bad\n", static_cast<long long>(checked), static_cast<long long>(bad));
+    return bad == 0 ? 0 : kExitJournal;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -206,7 +254,7 @@ int main(int argc, char** argv) {
         return v;
     }();
     if (!verb.empty() && verb != "migrate" && verb != "jobs" && verb != "journal verify" &&
-        verb != "config check") {
+        verb != "config check" && verb != "keys rotate" && verb != "storage verify" && verb != "storage gc") {
         std::fprintf(stderr, "relaisd: unknown command '%s'\n\n%s", verb.c_str(), kUsage);
         return kExitUsage;
     }
@@ -227,19 +275,28 @@ int main(int argc, char** argv) {
 
     int code = 0;
     try {
-        if (verb.empty())
+        if (verb.empty()) {
             code = serve(*rt, signals);
-        else if (verb == "migrate") {
+        } else if (verb == "migrate") {
             rt->open();
             std::printf("migrations applied; the database is up to date\n");
-        } else if (verb == "jobs")
+        } else if (verb == "jobs") {
             code = showJobs(*rt);
-        else if (verb == "journal verify")
+        } else if (verb == "journal verify") {
             code = verifyJournal(*rt, args.tenant);
-        else if (verb == "config check") {
+        } else if (verb == "keys rotate") {
+            code = rotateKeys(*rt, args);
+        } else if (verb == "storage verify") {
+            code = verifyStorage(*rt);
+        } else if (verb == "storage gc") {
+            rt->open();
+            auto c = rt->fileStore().collectGarbage();
+            std::printf("removed %lld orphan blob(s), %lld abandoned write(s), %lld expired reservation(s)\n",
+                        static_cast<long long>(c.orphans), static_cast<long long>(c.pending),
+                        static_cast<long long>(c.reservations));
+        } else if (verb == "config check") {
             for (const auto& [k, v] : rt->config().printable())
-                std::printf("%s = %s    # %s\n", k.c_str(), v.c_str(),
-                            rt->config().sourceOf(k).c_str());
+                std::printf("%s = %s    # %s\n", k.c_str(), v.c_str(), rt->config().sourceOf(k).c_str());
         }
     } catch (const relais::StartupError& e) {
         std::fprintf(stderr, "relaisd: %s\n", e.what());

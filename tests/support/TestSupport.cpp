@@ -26,6 +26,12 @@
 
 #include "config/ConfigLoader.h"
 #include "migrate/Migrator.h"
+#include "audit/ChainedJournal.h"
+#include "crypto/KeyStore.h"
+#include "crypto/MasterKeyring.h"
+#include "events/InProcessEventBus.h"
+#include "storage/EncryptedFileStore.h"
+#include "storage/LocalBlobStore.h"
 #include "relais/Random.h"
 #include "runtime/Runtime.h"
 
@@ -171,6 +177,45 @@ MigratedDatabase::MigratedDatabase() : db_(test_.open()) {
 
 MigratedDatabase::~MigratedDatabase() {
     db_.reset();
+}
+
+StorageStack::StorageStack(std::uint32_t segmentBytes, std::int64_t gcGraceMs, std::int64_t reservationTtlMs) {
+    keyring_ = std::make_unique<MasterKeyring>(MasterKeyring::load(dir_.file("master.key"), true));
+    keys_ = std::make_unique<KeyStore>(*db_, *keyring_, Poco::Logger::get("test"));
+    events_ = std::make_unique<InProcessEventBus>(Poco::Logger::get("test"));
+    journal_ = std::make_unique<ChainedJournal>(*db_, *events_, keys_->platformKey("journal"), Poco::Logger::get("test"));
+    blobs_ = std::make_unique<LocalBlobStore>(dir_.file("blobs"));
+    FileStoreOptions o;
+    o.segmentBytes = segmentBytes;
+    o.gcGraceMs = gcGraceMs;
+    o.reservationTtlMs = reservationTtlMs;
+    files_ = std::make_unique<EncryptedFileStore>(*db_, *blobs_, *keys_, *journal_, Poco::Logger::get("test"), o);
+}
+
+StorageStack::~StorageStack() = default;
+
+Journal& StorageStack::journal() { return *journal_; }
+
+std::string StorageStack::store(const std::string& tenant, const std::string& content) {
+    const std::string id = files_->createFile(tenant);
+    auto w = files_->append(tenant, id, static_cast<std::int64_t>(content.size()));
+    w->write(content.data(), content.size());
+    w->commit();
+    files_->seal(tenant, id);
+    return id;
+}
+
+std::string StorageStack::read(const std::string& tenant, const std::string& fileId) {
+    auto r = files_->open(tenant, fileId);
+    std::string out(static_cast<std::size_t>(r->size()), '\0');
+    std::size_t at = 0;
+    while (at < out.size()) {
+        const std::size_t n = r->read(static_cast<std::int64_t>(at), out.data() + at, out.size() - at);
+        if (n == 0) break;
+        at += n;
+    }
+    out.resize(at);
+    return out;
 }
 
 TestServer::TestServer(std::map<std::string, std::string> settings,

@@ -15,6 +15,13 @@
 #include "relais/Database.h"
 
 namespace relais {
+class ChainedJournal;
+class EncryptedFileStore;
+class InProcessEventBus;
+class Journal;
+class KeyStore;
+class LocalBlobStore;
+class MasterKeyring;
 class Runtime;
 }
 
@@ -79,6 +86,37 @@ public:
 private:
     TestDatabase test_;
     std::unique_ptr<db::Database> db_;
+};
+
+/// The storage stack over a MigratedDatabase, as relaisd assembles it: master keyring in a
+/// scratch folder, key store, event bus, journal, local blob store, encrypted file store.
+class StorageStack {
+public:
+    explicit StorageStack(std::uint32_t segmentBytes = 4096, std::int64_t gcGraceMs = 3600000,
+                          std::int64_t reservationTtlMs = 60000);
+    ~StorageStack();
+    MigratedDatabase& database() { return db_; }
+    MasterKeyring& keyring() { return *keyring_; }
+    KeyStore& keys() { return *keys_; }
+    Journal& journal();
+    LocalBlobStore& blobs() { return *blobs_; }
+    EncryptedFileStore& files() { return *files_; }
+    const TempDir& dir() const { return dir_; }
+
+    /// Stores `content` as a new sealed file of `tenant`; returns its id.
+    std::string store(const std::string& tenant, const std::string& content);
+    /// Reads a whole file back.
+    std::string read(const std::string& tenant, const std::string& fileId);
+
+private:
+    TempDir dir_;
+    MigratedDatabase db_;
+    std::unique_ptr<MasterKeyring> keyring_;
+    std::unique_ptr<KeyStore> keys_;
+    std::unique_ptr<InProcessEventBus> events_;
+    std::unique_ptr<ChainedJournal> journal_;
+    std::unique_ptr<LocalBlobStore> blobs_;
+    std::unique_ptr<EncryptedFileStore> files_;
 };
 
 /// Settings every in-process server of the tests starts from: port 0, a scratch data folder,
