@@ -96,6 +96,8 @@ bool parseArgs(int argc, char** argv, Args& a, std::string& error) {
             a.configFile = arg.substr(9);
         else if (arg == "--tenant")
             a.tenant = value(arg);
+        else if (arg == "--master")
+            a.master = true;
         else if (arg == "--set" || arg.rfind("--set=", 0) == 0) {
             std::string kv = arg == "--set" ? value(arg) : arg.substr(6);
             auto eq = kv.find('=');

@@ -52,7 +52,10 @@ SqliteConnection::SqliteConnection(const DatabaseOptions& options) : path_(optio
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, options.busyTimeoutMs);
     try {
-        executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        // secure_delete: a destroyed key is overwritten, not left behind in a free page.
+        executeScript(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+            " PRAGMA secure_delete=ON;");
     } catch (...) {
         sqlite3_close(db_);
         db_ = nullptr;

@@ -348,9 +348,9 @@ void Runtime::monitorHealth() {
         }
         if (storageOk != storageOk_.exchange(storageOk)) {
             if (storageOk)
-                log_.notice("the data folder %s is writable again", dataDir_);
+                log_.notice("the blob folder %s is writable again", blobs_->root());
             else
-                log_.error("the data folder %s is not writable", dataDir_);
+                log_.error("the blob folder %s is not writable", blobs_->root());
         }
         lock.lock();
         healthWake_.wait_for(lock, interval, [this] { return stopping_; });

@@ -1,9 +1,11 @@
+#include <Poco/Exception.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <signal.h>
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "TestSupport.h"
 #include "relais/Database.h"
@@ -51,6 +53,7 @@ class RelaisdTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aMasterKeyReadableByOthersStopsStartUp);
     CPPUNIT_TEST(noSecretIsEverLogged);
     CPPUNIT_TEST(aTamperedJournalFailsVerification);
+    CPPUNIT_TEST(storedFilesSurviveRotationsAndCorruptionIsNamed);
     CPPUNIT_TEST_SUITE_END();
 
     relais::test::TempDir dir_;
@@ -234,6 +237,8 @@ public:
         CPPUNIT_ASSERT_MESSAGE(logged, !contains(logged, "SECRET"));
     }
 
+    void storedFilesSurviveRotationsAndCorruptionIsNamed();
+
     void aTamperedJournalFailsVerification() {
         const std::string config = writeConfig(dir_);
         {
@@ -260,5 +265,73 @@ public:
         CPPUNIT_ASSERT(contains(broken.output(), "altered"));
     }
 };
+
+// The storage commands on a server's data: files written through a plugin, both key
+// rotations, then a corrupted blob found by `storage verify` and never served.
+void RelaisdTest::storedFilesSurviveRotationsAndCorruptionIsNamed() {
+    const std::string config = writeConfig(dir_);
+    std::string content(3 * 1024 * 1024 + 123, '\0');
+    for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>((i * 7919) >> 3);
+    const std::map<std::string, std::string> tenant1 = {{"X-Fixture-Tenant", "tn_1"}};
+    std::string id;
+    {
+        RelaisdProcess p({"--config", config}, dir_.path());
+        const auto port = p.waitListening();
+        auto created = http(port, "POST", "/fixture/files", content, "application/octet-stream", tenant1);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(created.body, 201, created.status);
+        id = created.body.substr(created.body.find("\"id\":\"") + 6, 23);
+        CPPUNIT_ASSERT(content == http(port, "GET", "/fixture/files/" + id, "", "", tenant1).body);
+        auto other = http(port, "GET", "/fixture/files/" + id, "", "", {{"X-Fixture-Tenant", "tn_2"}});
+        CPPUNIT_ASSERT_EQUAL(404, other.status);
+        p.signal(SIGTERM);
+        CPPUNIT_ASSERT_EQUAL(0, p.wait());
+    }
+    RelaisdProcess verify({"storage", "verify", "--config", config}, dir_.path());
+    CPPUNIT_ASSERT_EQUAL(0, verify.wait());
+    CPPUNIT_ASSERT_MESSAGE(verify.output(), contains(verify.output(), "1 file(s) checked, 0 bad"));
+    RelaisdProcess tenantRotation({"keys", "rotate", "--tenant", "tn_1", "--config", config}, dir_.path());
+    CPPUNIT_ASSERT_EQUAL(0, tenantRotation.wait());
+    CPPUNIT_ASSERT_MESSAGE(tenantRotation.output(), contains(tenantRotation.output(), "key version 2 is current; 1 data key(s)"));
+    RelaisdProcess masterRotation({"keys", "rotate", "--master", "--config", config}, dir_.path());
+    CPPUNIT_ASSERT_EQUAL(0, masterRotation.wait());
+    CPPUNIT_ASSERT_EQUAL(std::string("2:"), relais::test::readFile(dir_.file("var/master.key")).substr(0, 2));
+    RelaisdProcess usage({"keys", "rotate", "--config", config}, dir_.path());
+    CPPUNIT_ASSERT_EQUAL(64, usage.wait());
+
+    // Corrupt one byte in the last megabyte of the blob.
+    std::string blobPath;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir_.file("var/blobs")))
+        if (e.is_regular_file() && e.path().parent_path().filename() != ".pending") blobPath = e.path().string();
+    CPPUNIT_ASSERT(!blobPath.empty());
+    {
+        std::fstream f(blobPath, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(std::filesystem::file_size(blobPath) - 1000));
+        f.put('\x42');
+    }
+    RelaisdProcess broken({"storage", "verify", "--config", config}, dir_.path());
+    CPPUNIT_ASSERT_EQUAL(3, broken.wait());
+    CPPUNIT_ASSERT_MESSAGE(broken.output(), contains(broken.output(), "BAD file " + id + " (tenant tn_1)"));
+    {
+        RelaisdProcess p({"--config", config}, dir_.path());
+        const auto port = p.waitListening();
+        std::string got;
+        try {
+            got = http(port, "GET", "/fixture/files/" + id, "", "", tenant1).body;
+        } catch (const Poco::Exception&) {
+            // A cut connection is a failure the client sees; so is a short body.
+        }
+        CPPUNIT_ASSERT(got.size() < content.size());
+        CPPUNIT_ASSERT(got == content.substr(0, got.size()));  // only authenticated bytes went out
+        p.signal(SIGTERM);
+        CPPUNIT_ASSERT_EQUAL(0, p.wait());
+        CPPUNIT_ASSERT(contains(p.output(), "integrity failure: file " + id));
+    }
+    // Without its master key, the server refuses data it can no longer read.
+    std::filesystem::remove(dir_.file("var/master.key"));
+    RelaisdProcess keyless({"--config", config}, dir_.path());
+    CPPUNIT_ASSERT_EQUAL(1, keyless.wait());
+    CPPUNIT_ASSERT_MESSAGE(keyless.output(), contains(keyless.output(), "is missing but the database holds keys sealed with it"));
+    CPPUNIT_ASSERT(!std::filesystem::exists(dir_.file("var/master.key")));
+}
 
 CPPUNIT_TEST_SUITE_REGISTRATION(RelaisdTest);

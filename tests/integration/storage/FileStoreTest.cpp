@@ -253,9 +253,18 @@ public:
         std::filesystem::copy(s_->blobs().root(), backup, std::filesystem::copy_options::recursive);
         auto fileRow = db().query("SELECT * FROM storage_files WHERE id = ?", {id});
         auto pieceRow = db().query("SELECT * FROM storage_pieces WHERE file_id = ?", {id});
+        const std::string wrappedTenantKey =
+            db().query("SELECT wrapped FROM tenant_keys WHERE tenant_id = 'tn_p'")[0].getString("wrapped");
 
         files().purgeTenant("tn_p");
         CPPUNIT_ASSERT(db().query("SELECT version FROM tenant_keys WHERE tenant_id = 'tn_p'").empty());
+        if (relais::test::dialect() == relais::db::Dialect::SQLite) {
+            // secure_delete: once checkpointed, not a byte of the destroyed key is left in the file.
+            db().acquire()->executeScript("PRAGMA wal_checkpoint(TRUNCATE)");
+            const std::string raw = relais::test::readFile(s_->database().test().options().sqlitePath);
+            CPPUNIT_ASSERT(!raw.empty());
+            CPPUNIT_ASSERT(raw.find(wrappedTenantKey.substr(0, 40)) == std::string::npos);
+        }
         CPPUNIT_ASSERT(db().query("SELECT id FROM storage_files WHERE tenant_id = 'tn_p'").empty());
 
         // Everything restored but the destroyed tenant key: the file still cannot be read.

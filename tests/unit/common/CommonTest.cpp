@@ -7,6 +7,7 @@
 #include "relais/Mail.h"
 #include "relais/Problem.h"
 #include "relais/Random.h"
+#include "relais/Sha256.h"
 #include "relais/Time.h"
 
 class CommonTest : public CppUnit::TestFixture {
@@ -45,6 +46,10 @@ public:
         CPPUNIT_ASSERT_EQUAL(
             std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
             relais::sha256Hex("abc"));
+        relais::Sha256 streamed;
+        streamed.update("a", 1);
+        streamed.update("bc", 2);
+        CPPUNIT_ASSERT_EQUAL(relais::sha256Hex("abc"), streamed.hexDigest());
         // RFC 4231, test case 2.
         CPPUNIT_ASSERT_EQUAL(
             std::string("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
