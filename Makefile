@@ -7,7 +7,7 @@ RELEASE := $(BUILD)/release
 DEBUG := $(BUILD)/debug
 CONFIG ?= config/relais.properties
 
-.PHONY: run test release debug deps-build deps-test deps-bench bench clean
+.PHONY: run test release debug deps-build deps-test deps-bench deps-fuzz bench fuzz clean
 
 run: deps-build
 	@cmake -S . -B $(RELEASE) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -37,6 +37,17 @@ deps-bench:
 # Benchmarks are run on demand, never by `make test`; see docs/performance.md.
 bench: deps-bench release
 	@tests/bench/run-all.sh $(RELEASE)
+
+deps-fuzz:
+	@scripts/install-deps.sh fuzz
+
+# libFuzzer targets (piece decoder, request targets), built with Debian's clang, each run for
+# FUZZ_SECONDS; never run by `make test`.
+FUZZ_SECONDS ?= 60
+fuzz: deps-fuzz
+	@cmake -S tests/fuzz -B $(BUILD)/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD)/fuzz
+	@tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD)

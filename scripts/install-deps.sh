@@ -5,6 +5,7 @@
 #   scripts/install-deps.sh build   what `make run` needs: compiler, CMake, Ninja and the libraries
 #   scripts/install-deps.sh test    the above, plus the servers and tools `make test` starts
 #   scripts/install-deps.sh bench   the above, plus what `make bench` compares with (wrk, nginx)
+#   scripts/install-deps.sh fuzz    the build packages, plus clang and libFuzzer (`make fuzz`)
 #
 # Services are never enabled or started by this script: a policy-rc.d forbids it during the
 # install, because the test command starts its own MariaDB and SMTP server in a scratch folder.
@@ -20,12 +21,14 @@ test_pkgs="mariadb-server-core mariadb-client-core python3 python3-aiosmtpd curl
   procps iproute2"
 
 bench_pkgs="wrk nginx-light curl"
+fuzz_pkgs="clang-14 libclang-rt-14-dev"
 
 case "$mode" in
   build) pkgs=$build_pkgs ;;
   test) pkgs="$build_pkgs $test_pkgs" ;;
   bench) pkgs="$build_pkgs $test_pkgs $bench_pkgs" ;;
-  *) echo "usage: $0 build|test|bench" >&2; exit 64 ;;
+  fuzz) pkgs="$build_pkgs $fuzz_pkgs" ;;
+  *) echo "usage: $0 build|test|bench|fuzz" >&2; exit 64 ;;
 esac
 
 missing=""
