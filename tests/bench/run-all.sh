@@ -7,3 +7,5 @@ build=${1:-build/release}
 tests/bench/http_trivial.sh "$build"
 echo
 tests/bench/http_body_stream.sh "$build"
+echo
+tests/bench/storage_crypto.sh "$build"
