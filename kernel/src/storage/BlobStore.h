@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace relais {
@@ -48,6 +49,8 @@ public:
     virtual std::unique_ptr<BlobWriter> create(const std::string& name) = 0;
     /// Throws StorageError NotFound or Unavailable.
     virtual std::unique_ptr<BlobReader> open(const std::string& name) = 0;
+    /// A committed blob's size and age, or nothing when it does not exist.
+    virtual std::optional<BlobInfo> stat(const std::string& name) = 0;
     /// Removes a committed blob, or a pending one (by the name list() gave). False if absent.
     virtual bool remove(const BlobInfo& blob) = 0;
     /// Every blob, committed and pending, for the garbage collector.

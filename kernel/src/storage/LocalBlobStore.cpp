@@ -159,6 +159,16 @@ std::unique_ptr<BlobReader> LocalBlobStore::open(const std::string& name) {
     return std::make_unique<LocalReader>(fd, static_cast<std::int64_t>(st.st_size));
 }
 
+std::optional<BlobInfo> LocalBlobStore::stat(const std::string& name) {
+    if (!isBlobName(name)) return std::nullopt;
+    struct stat st {};
+    if (::stat(pathOf(name).c_str(), &st) != 0) {
+        if (errno == ENOENT) return std::nullopt;
+        fail(errno, "cannot stat blob " + name);
+    }
+    return BlobInfo{name, static_cast<std::int64_t>(st.st_size), mtimeMs(st), false};
+}
+
 bool LocalBlobStore::remove(const BlobInfo& blob) {
     std::string path;
     if (blob.pending) {

@@ -18,6 +18,7 @@ public:
 
     std::unique_ptr<BlobWriter> create(const std::string& name) override;
     std::unique_ptr<BlobReader> open(const std::string& name) override;
+    std::optional<BlobInfo> stat(const std::string& name) override;
     bool remove(const BlobInfo& blob) override;
     void list(const std::function<void(const BlobInfo&)>& visit) override;
     bool healthy() override;

@@ -73,12 +73,14 @@ public:
         w->write("hello ", 6);
         w->write("world", 5);
         CPPUNIT_ASSERT(kindOf([&] { store.open(name); }) == StorageError::Kind::NotFound);
+        CPPUNIT_ASSERT(!store.stat(name));
         auto listed = listAll(store);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, listed.size());
         CPPUNIT_ASSERT(listed[0].pending);
         w->commit();
         auto r = store.open(name);
         CPPUNIT_ASSERT_EQUAL(std::int64_t{11}, r->size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{11}, store.stat(name)->size);
         char buf[16] = {};
         CPPUNIT_ASSERT_EQUAL(std::size_t{5}, r->readAt(6, buf, 5));
         CPPUNIT_ASSERT_EQUAL(std::string("world"), std::string(buf, 5));
