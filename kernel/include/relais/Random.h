@@ -24,6 +24,8 @@ std::string hmacSha256(const std::string& key, const std::string& data);
 
 /// Lower-case hex of bytes.
 std::string toHex(const std::string& bytes);
+/// The bytes of a hex string (either case). Throws std::invalid_argument if it is not hex.
+std::string fromHex(const std::string& hex);
 
 /// Compares two strings in time that does not depend on where they differ.
 bool constantTimeEquals(const std::string& a, const std::string& b);

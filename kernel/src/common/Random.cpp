@@ -60,6 +60,24 @@ std::string toHex(const std::string& bytes) {
     return out;
 }
 
+std::string fromHex(const std::string& hex) {
+    auto value = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    if (hex.size() % 2) throw std::invalid_argument("odd-length hex");
+    std::string out;
+    out.reserve(hex.size() / 2);
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        const int hi = value(hex[i]), lo = value(hex[i + 1]);
+        if (hi < 0 || lo < 0) throw std::invalid_argument("not hex");
+        out.push_back(static_cast<char>(hi * 16 + lo));
+    }
+    return out;
+}
+
 std::string sha256Hex(const std::string& data) {
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);

@@ -14,14 +14,6 @@ namespace relais {
 
 namespace {
 
-std::string fromHex(const std::string& hex) {
-    std::string out;
-    out.reserve(hex.size() / 2);
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-    return out;
-}
-
 std::string tenantAad(const std::string& tenantId, int version) {
     return "relais/tenant-key|" + tenantId + "|v" + std::to_string(version);
 }

@@ -20,23 +20,6 @@ namespace relais {
 
 namespace {
 
-std::string fromHex(const std::string& hex) {
-    auto val = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    if (hex.size() % 2) return {};
-    std::string out;
-    for (std::size_t i = 0; i < hex.size(); i += 2) {
-        int hi = val(hex[i]), lo = val(hex[i + 1]);
-        if (hi < 0 || lo < 0) return {};
-        out.push_back(static_cast<char>(hi * 16 + lo));
-    }
-    return out;
-}
-
 void wipe(std::string& s) {
     if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
     s.clear();
@@ -124,7 +107,12 @@ std::map<int, std::string> readKeys(const std::string& path) {
                           : std::stoi(v);
             hex = line.substr(colon + 1);
         }
-        std::string key = hex.size() == 64 ? fromHex(hex) : std::string();
+        std::string key;
+        try {
+            if (hex.size() == 64) key = fromHex(hex);
+        } catch (const std::invalid_argument&) {
+            key.clear();
+        }
         wipe(hex);
         if (version < 1 || key.size() != 32 || keys.count(version)) {
             wipe(text);

@@ -23,14 +23,6 @@ namespace relais {
 
 namespace {
 
-std::string fromHex(const std::string& hex) {
-    std::string out;
-    out.reserve(hex.size() / 2);
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-    return out;
-}
-
 class Wiped {
 public:
     explicit Wiped(std::string s) : s_(std::move(s)) {}
@@ -242,7 +234,7 @@ std::string EncryptedFileStore::dataKey(const Record& record) {
         return keys_.unwrapDataKey(record.tenantId, record.id, record.tenantKeyVersion, fromHex(record.wrappedKey));
     } catch (const KeyUnavailable&) {
         throw StorageError(StorageError::Kind::NotFound, "the file's key is gone");
-    } catch (const std::runtime_error& e) {
+    } catch (const std::exception&) {  // does not authenticate, or is not even hex
         reportIntegrityFailure(record, "its data key does not open");
         throw StorageError(StorageError::Kind::Integrity, "file " + record.id + ": its data key does not open");
     }
