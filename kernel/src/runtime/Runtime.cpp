@@ -235,7 +235,7 @@ void Runtime::registerKernelRoutes() {
                       res.setHeader("Cache-Control", "no-store");
                       res.send(200, "application/json; charset=utf-8", "{\"status\":\"ok\"}");
                   },
-                  "", -1});
+                  http::Scope::Anywhere});
     router_->add({"GET", "/healthz",
                   [this](http::Request&, http::Response& res) {
                       const bool dbOk = databaseOk_, storageOk = storageOk_;
@@ -249,7 +249,7 @@ void Runtime::registerKernelRoutes() {
                           res.setHeader("Retry-After", "5");
                       http::sendJson(res, dbOk && storageOk ? 200 : 503, body);
                   },
-                  "", -1});
+                  http::Scope::Anywhere});
 }
 
 void Runtime::registerPlugins() {

@@ -7,7 +7,7 @@ using relais::http::Router;
 
 namespace {
 Route route(const std::string& method, const std::string& pattern) {
-    return Route{method, pattern, [](relais::http::Request&, relais::http::Response&) {}, "", -1};
+    return Route(method, pattern, [](relais::http::Request&, relais::http::Response&) {});
 }
 std::vector<std::string> split(const std::string& path) {
     std::vector<std::string> out;

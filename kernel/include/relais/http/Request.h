@@ -2,7 +2,10 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
+
+#include "relais/Identity.h"
 
 namespace Poco::Net {
 class HTTPServerRequest;
@@ -65,6 +68,20 @@ public:
     /// Body bytes read so far.
     std::int64_t bodyBytesRead() const { return bodyRead_; }
 
+    /// The tenant of the Host, or nullptr on the platform host (and for `Anywhere` routes on
+    /// an unknown host).
+    const TenantContext* tenant() const { return tenant_.get(); }
+    /// The authenticated user, or nullptr.
+    const Principal* principal() const { return principal_.get(); }
+    /// Whether the request came to the platform host.
+    bool onPlatformHost() const { return platformHost_; }
+
+    /// Kernel use only (the tenancy and authentication middleware).
+    void setTenant(std::shared_ptr<const TenantContext> tenant) { tenant_ = std::move(tenant); }
+    void setPlatformHost(bool platform) { platformHost_ = platform; }
+    void setPrincipal(std::shared_ptr<const Principal> principal) { principal_ = std::move(principal); }
+    void setHost(std::string host) { host_ = std::move(host); }
+
     /// The matched route, or nullptr when none matched (middleware may look at it).
     const Route* route() const { return route_; }
 
@@ -88,6 +105,9 @@ private:
     std::int64_t bodyRead_ = 0;
     std::int64_t bodyLimit_ = 0;
     const Route* route_ = nullptr;
+    std::shared_ptr<const TenantContext> tenant_;
+    std::shared_ptr<const Principal> principal_;
+    bool platformHost_ = false;
     std::map<std::string, std::string> params_;
 };
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 
 namespace relais::http {
 
@@ -26,19 +27,34 @@ constexpr int kCsrf = 600;
 constexpr int kRateLimit = 700;
 }  // namespace order
 
+/// Which hosts a route answers on. A tenant-scoped route needs a resolved tenant (it is 404
+/// elsewhere); a platform-scoped one only answers on the platform host; `Anywhere` routes
+/// (health checks) answer whatever the Host header says, even an unknown one.
+enum class Scope { Anywhere, Platform, Tenant, PlatformOrTenant };
+
 /// One route: a method, a path pattern and its handler.
 ///
 /// A pattern is literal segments and `{name}` parameters: "/api/v1/transfers/{id}/files/{file}".
 /// A parameter matches one non-empty segment. Literal segments win over parameters. Parameters
 /// whose name is `token` or ends in `token`, `key` or `secret` are written `***` in the access log.
 struct Route {
+    Route() = default;
+    Route(std::string method, std::string pattern, Handler handler, Scope scope = Scope::Tenant,
+          std::int64_t maxBodyBytes = -1)
+        : method(std::move(method)),
+          pattern(std::move(pattern)),
+          handler(std::move(handler)),
+          scope(scope),
+          maxBodyBytes(maxBodyBytes) {}
+
     std::string method;
     std::string pattern;
     Handler handler;
-    /// The module that owns the route; set by the kernel for plugin routes, empty for its own.
-    std::string module;
+    Scope scope = Scope::Tenant;
     /// The largest body accepted, in bytes; -1 means http.max_body_bytes.
     std::int64_t maxBodyBytes = -1;
+    /// The module that owns the route; set by the kernel for plugin routes, empty for its own.
+    std::string module;
 };
 
 /// Where routes are added, during registration only. Thread-safe; immutable once the server
