@@ -27,7 +27,8 @@ Poco::Net::Context::Ptr client(const std::string& caFile, int disabled, bool all
 }
 
 int get(std::uint16_t port, Poco::Net::Context::Ptr ctx, std::string* hsts = nullptr) {
-    Poco::Net::HTTPSClientSession session("localhost", port, ctx);
+    // An address, not a name: a minimal system may have no /etc/hosts to resolve localhost.
+    Poco::Net::HTTPSClientSession session("127.0.0.1", port, ctx);
     session.setTimeout(Poco::Timespan(10, 0));
     Poco::Net::HTTPRequest req("GET", "/livez", Poco::Net::HTTPMessage::HTTP_1_1);
     session.sendRequest(req);
