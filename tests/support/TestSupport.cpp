@@ -153,6 +153,7 @@ std::map<std::string, std::string> baseSettings(const TempDir& dataDir, const Te
         {"http.port", "0"},
         {"data.dir", dataDir.path()},
         {"migrations.dir", sourceDir() + "/migrations"},
+        {"tenancy.plans_file", sourceDir() + "/tenants/plans.json"},
         {"plugins.dir", dataDir.file("no-plugins")},
         {"jobs.poll_ms", "50"},
         {"mail.poll_ms", "100"},

@@ -194,7 +194,8 @@ public:
         }
     }
 
-    /// Convenience: one read in its own transaction, retried like transaction().
+    /// Convenience: one read, outside any transaction (one statement sees one snapshot),
+    /// retried after a transient failure.
     Result query(const std::string& sql, const Params& params = {});
     /// Convenience: one write in its own transaction, retried like transaction().
     std::uint64_t execute(const std::string& sql, const Params& params = {});

@@ -54,6 +54,7 @@ struct JournalQuery {
     std::int64_t toMs = 0;
     std::string action;  ///< exact, or a prefix ending in '.' ("auth.")
     std::string actorId;
+    std::string actorEmail;
     std::int64_t afterId = 0;  ///< pagination: entries with a larger id
     int limit = 50;
 };

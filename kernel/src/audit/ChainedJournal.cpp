@@ -1,5 +1,7 @@
 #include "audit/ChainedJournal.h"
 
+#include <stdexcept>
+
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 
@@ -48,6 +50,16 @@ const char* kColumns =
 ChainedJournal::ChainedJournal(db::Database& database, EventBus& events, std::string key,
                                Poco::Logger& log)
     : db_(database), events_(events), key_(std::move(key)), log_(log) {}
+
+std::int64_t ChainedJournal::purgeChain(db::Connection& tx, const std::string& tenantId) {
+    if (tenantId.empty()) throw std::logic_error("the platform's chain is never purged");
+    const std::string chain = chainOf(tenantId);
+    if (tx.query("SELECT chain FROM journal_purges WHERE chain = ?", {chain}).empty())
+        tx.execute("INSERT INTO journal_purges (chain) VALUES (?)", {chain});
+    const auto n = tx.execute("DELETE FROM journal WHERE chain = ?", {chain});
+    tx.execute("DELETE FROM journal_heads WHERE chain = ?", {chain});
+    return static_cast<std::int64_t>(n);
+}
 
 std::string ChainedJournal::chainOf(const std::string& tenantId) {
     return tenantId.empty() ? "platform" : "t:" + tenantId;
@@ -229,6 +241,10 @@ std::vector<StoredJournalEntry> ChainedJournal::list(const JournalQuery& q) {
     if (!q.actorId.empty()) {
         sql += " AND actor_id = ?";
         params.emplace_back(q.actorId);
+    }
+    if (!q.actorEmail.empty()) {
+        sql += " AND actor_email = ?";
+        params.emplace_back(q.actorEmail);
     }
     sql += " ORDER BY id LIMIT ?";
     params.emplace_back(std::max(1, std::min(q.limit, 1000)));

@@ -25,6 +25,31 @@ std::string formatRfc3339(std::int64_t epochMs) {
     return Poco::DateTimeFormatter::format(toTimestamp(epochMs), "%Y-%m-%dT%H:%M:%S.%iZ");
 }
 
+namespace {
+
+// The UTC instant of the last Sunday of `month` of `year` at 01:00, when EU clocks change.
+std::int64_t euChangeMs(int year, int month) {
+    Poco::DateTime last(year, month, Poco::DateTime::daysOfMonth(year, month), 1);
+    last -= Poco::Timespan(last.dayOfWeek(), 0, 0, 0, 0);  // back to Sunday (dayOfWeek 0)
+    return last.timestamp().epochMicroseconds() / 1000;
+}
+
+std::int64_t parisMs(std::int64_t epochMs) {
+    const int year = Poco::DateTime(toTimestamp(epochMs)).year();
+    const bool summer = epochMs >= euChangeMs(year, 3) && epochMs < euChangeMs(year, 10);
+    return epochMs + (summer ? 2 : 1) * 3600LL * 1000;
+}
+
+}  // namespace
+
+std::string formatParisDate(std::int64_t epochMs) {
+    return Poco::DateTimeFormatter::format(toTimestamp(parisMs(epochMs)), "%d/%m/%Y");
+}
+
+std::string formatParisDateTime(std::int64_t epochMs) {
+    return Poco::DateTimeFormatter::format(toTimestamp(parisMs(epochMs)), "%d/%m/%Y à %H:%M");
+}
+
 std::int64_t parseRfc3339(const std::string& text) {
     int tzd = 0;
     Poco::DateTime dt;

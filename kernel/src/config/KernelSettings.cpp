@@ -24,6 +24,8 @@ void declareKernelSettings(ConfigSchema& s) {
              "time given to requests in flight at stop");
     s.addString("http.public_url", "", "scheme, host and port of links the server builds");
     s.addString("platform.domain", "localhost", "the platform host; tenants are <slug>.<domain>");
+    s.addList("http.trusted_proxies", "",
+              "addresses or CIDR ranges of reverse proxies whose X-Forwarded-Host/-For are believed");
 
     s.addString("data.dir", "var", "folder of the SQLite file, the blobs and the master key");
     s.addString("plugins.dir", "", "folder of plugin libraries; empty: ../plugins from relaisd");
@@ -84,6 +86,26 @@ void declareKernelSettings(ConfigSchema& s) {
     s.addInt("storage.gc_interval_ms", 3600000, 1000, kDay, "how often orphan blobs are collected");
     s.addInt("storage.gc_grace_ms", 21600000, 0, 30 * kDay, "age before an orphan blob is collected");
     s.addInt("storage.reservation_ttl_ms", 900000, 1000, kDay, "life of a quota reservation not renewed");
+
+    s.addInt("auth.session_idle_ms", 3600000, 60000, 30 * kDay, "a session unused this long expires");
+    s.addInt("auth.session_max_ms", 43200000, 60000, 90 * kDay, "a session expires this long after login");
+    s.addInt("auth.lockout_threshold", 5, 1, 1000, "failed logins of one account before backoff");
+    s.addInt("auth.lockout_ip_threshold", 30, 1, 100000, "failed attempts from one address before backoff");
+    s.addInt("auth.lockout_max_ms", 900000, 1000, kDay, "longest backoff after repeated failures");
+    s.addInt("auth.invitation_ttl_ms", 7 * kDay, 60000, 90 * kDay, "validity of an invitation link");
+    s.addInt("auth.reset_ttl_ms", 3600000, 60000, kDay, "validity of a password-reset link");
+
+    s.addString("tenancy.plans_file", "tenants/plans.json", "the plan catalogue");
+    s.addString("tenancy.trial_reseller", "", "reseller (name) of self-service trials; empty: sign-up closed");
+    s.addString("tenancy.trial_plan", "essai", "plan of self-service trials");
+    s.addInt("tenancy.trial_days", 30, 1, 365, "length of a trial");
+    s.addInt("tenancy.export_window_ms", 30 * kDay, 0, 3650 * kDay,
+             "how long a terminated tenant can download its export before it is purged");
+    s.addInt("tenancy.purge_interval_ms", 3600000, 1000, kDay, "how often trials and export windows are checked");
+    s.addInt("tenancy.cache_ttl_ms", 1000, 0, 60000,
+             "how stale another node's change to tenants, users or sessions may be seen here");
+    s.addString("tenancy.operator_email", "", "where sign-ups and quote requests are mailed; empty: every operator");
+    s.addInt("tenancy.import_max_bytes", 1048576, 1024, 67108864, "largest CSV user import");
 }
 
 }  // namespace relais

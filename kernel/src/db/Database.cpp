@@ -68,7 +68,17 @@ Database::Lease::~Lease() {
 }
 
 Result Database::query(const std::string& sql, const Params& params) {
-    return transaction([&](Connection& c) { return c.query(sql, params); });
+    // One statement reads a consistent snapshot by itself: no transaction (on SQLite a
+    // transaction here would take the write lock). Retried like a transaction, since reading
+    // again has no effect.
+    for (int attempt = 0;; ++attempt) {
+        try {
+            Lease lease = acquire();
+            return lease->query(sql, params);
+        } catch (const Error& e) {
+            if (e.kind() != Error::Kind::Transient || attempt >= 3) throw;
+        }
+    }
 }
 
 std::uint64_t Database::execute(const std::string& sql, const Params& params) {

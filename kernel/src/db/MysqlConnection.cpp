@@ -258,9 +258,24 @@ void MysqlConnection::rollback() {
 std::vector<std::string> splitSqlStatements(const std::string& s) {
     std::vector<std::string> out;
     std::string current;
+    std::string delimiter = ";";
     char quote = 0;
+    bool lineStart = true;
     for (std::size_t i = 0; i < s.size(); ++i) {
         char c = s[i];
+        // As the mysql client does: "DELIMITER $$" on a line of its own changes the statement
+        // terminator, so that a trigger body may hold ';'.
+        if (!quote && lineStart && s.compare(i, 10, "DELIMITER ") == 0) {
+            auto eol = s.find('\n', i);
+            if (eol == std::string::npos) eol = s.size();
+            delimiter = s.substr(i + 10, eol - i - 10);
+            while (!delimiter.empty() && (delimiter.back() == '\r' || delimiter.back() == ' ')) delimiter.pop_back();
+            if (delimiter.empty()) delimiter = ";";
+            i = eol;
+            lineStart = true;
+            continue;
+        }
+        lineStart = c == '\n';
         if (quote) {
             current += c;
             if (c == '\\' && i + 1 < s.size())
@@ -276,14 +291,15 @@ std::vector<std::string> splitSqlStatements(const std::string& s) {
             while (i < s.size() && s[i] != '\n')
                 ++i;
             current += '\n';
+            lineStart = true;
         } else if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
             auto end = s.find("*/", i + 2);
             i = end == std::string::npos ? s.size() : end + 1;
             current += ' ';
-        } else if (c == ';') {
-            if (current.find_first_not_of(" \t\r\n") != std::string::npos)
-                out.push_back(current);
+        } else if (s.compare(i, delimiter.size(), delimiter) == 0) {
+            if (current.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back(current);
             current.clear();
+            i += delimiter.size() - 1;
         } else {
             current += c;
         }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 
 #include "audit/ChainedJournal.h"
 #include "config/KernelSettings.h"
@@ -32,6 +33,7 @@
 #include "relais/http/Response.h"
 #include "storage/EncryptedFileStore.h"
 #include "storage/LocalBlobStore.h"
+#include "tenancy/TenancySubsystem.h"
 
 namespace fs = std::filesystem;
 
@@ -227,6 +229,17 @@ void Runtime::open() {
     fo.reservationTtlMs = config_.getInt("storage.reservation_ttl_ms");
     files_ = std::make_unique<EncryptedFileStore>(*database_, *blobs_, *keys_, *journal_,
                                                   Poco::Logger::get("relais.storage"), fo);
+
+    std::map<std::string, std::string> modules;
+    for (const auto& p : plugins_->loaded()) modules[p.name] = p.version;
+    try {
+        tenancy_ = std::make_unique<TenancySubsystem>(config_, *database_, *journal_, *mailer_, *files_, *keys_,
+                                                      std::move(modules));
+    } catch (const ConfigError&) {
+        throw;
+    } catch (const std::runtime_error& e) {
+        throw StartupError(e.what());
+    }
 }
 
 void Runtime::registerKernelRoutes() {
@@ -297,12 +310,12 @@ void Runtime::start() {
     });
     scheduler_->addPeriodic("storage.gc", config_.getInt("storage.gc_interval_ms"),
                             [this](JobContext&) { files_->collectGarbage(); });
+    tenancy_->registerWith(*router_, *dispatcher_, *scheduler_);
     registerPlugins();
     dispatcher_->freeze();
     for (const auto& line : router_->describe())
         Poco::Logger::get("relais.http").debug("route %s", line);
 
-    scheduler_->start();
     http::HttpServerOptions ho;
     ho.address = config_.getString("http.address");
     ho.port = static_cast<int>(config_.getInt("http.port"));
@@ -324,9 +337,10 @@ void Runtime::start() {
     try {
         server_->start();
     } catch (const std::exception& e) {
-        scheduler_->stop();
         throw StartupError(e.what());
     }
+    tenancy_->setListeningPort(server_->port(), ho.tls);
+    scheduler_->start();
     databaseOk_ = database_->ping();
     health_ = std::thread([this] { monitorHealth(); });
     started_ = true;

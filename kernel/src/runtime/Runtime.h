@@ -31,6 +31,7 @@ class MasterKeyring;
 class OutboxMailer;
 class PluginHost;
 class PluginKernel;
+class TenancySubsystem;
 namespace http {
 class HttpServer;
 class Router;
@@ -86,6 +87,7 @@ public:
     OutboxMailer& mailer() { return *mailer_; }
     EncryptedFileStore& fileStore() { return *files_; }
     KeyStore& keyStore() { return *keys_; }
+    TenancySubsystem& tenancy() { return *tenancy_; }
     /// Decides which modules answer for a request; the tenancy subsystem sets it.
     void setModuleGate(http::ModuleGate gate);
     /// Warnings from configuration (keys of skipped plugins).
@@ -112,6 +114,7 @@ private:
     std::unique_ptr<DatabaseJobScheduler> scheduler_;
     std::unique_ptr<OutboxMailer> mailer_;
     std::unique_ptr<ChainedJournal> journal_;
+    std::unique_ptr<TenancySubsystem> tenancy_;
     std::unique_ptr<http::Router> router_;
     std::unique_ptr<http::Dispatcher> dispatcher_;
     std::unique_ptr<http::HttpServer> server_;

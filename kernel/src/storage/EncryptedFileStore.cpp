@@ -326,6 +326,17 @@ void EncryptedFileStore::remove(const std::string& tenantId, const std::string& 
 
 StorageUsage EncryptedFileStore::usage(const std::string& tenantId) { return quota_.usage(tenantId); }
 
+std::vector<StoredFileInfo> EncryptedFileStore::listFiles(const std::string& tenantId, const std::string& afterId,
+                                                          int limit) {
+    std::vector<StoredFileInfo> out;
+    for (const auto& r : db_.query("SELECT id, size, sealed, created_at FROM storage_files"
+                                   " WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+                                   {tenantId, afterId, limit}))
+        out.push_back(StoredFileInfo{r.getString("id"), r.getInt("size"), r.getInt("sealed") != 0,
+                                     r.getInt("created_at")});
+    return out;
+}
+
 void EncryptedFileStore::setQuota(const std::string& tenantId, std::int64_t quotaBytes) {
     quota_.setQuota(tenantId, quotaBytes);
 }

@@ -54,6 +54,8 @@ public:
     StorageUsage usage(const std::string& tenantId) override;
     void setQuota(const std::string& tenantId, std::int64_t quotaBytes) override;
 
+    /// The tenant's files ordered by id, after `afterId`, at most `limit` (exports).
+    std::vector<StoredFileInfo> listFiles(const std::string& tenantId, const std::string& afterId, int limit);
     /// Crypto-shreds a whole tenant: its keys, its files' rows, then its blobs.
     void purgeTenant(const std::string& tenantId);
     /// A new tenant key version; every data key of the tenant re-wrapped under it; the old

@@ -109,11 +109,13 @@ StorageUsage StorageQuota::usage(const std::string& tenantId) {
 }
 
 void StorageQuota::setQuota(const std::string& tenantId, std::int64_t quotaBytes) {
-    db_.transaction([&](db::Connection& tx) {
-        lockTenant(tx, tenantId);
-        tx.execute("UPDATE storage_quota SET quota_bytes = ? WHERE tenant_id = ?",
-                   {quotaBytes < 0 ? db::Value() : db::Value(static_cast<long long>(quotaBytes)), tenantId});
-    });
+    db_.transaction([&](db::Connection& tx) { setQuota(tx, tenantId, quotaBytes); });
+}
+
+void StorageQuota::setQuota(db::Connection& tx, const std::string& tenantId, std::int64_t quotaBytes) {
+    lockTenant(tx, tenantId);
+    tx.execute("UPDATE storage_quota SET quota_bytes = ? WHERE tenant_id = ?",
+               {quotaBytes < 0 ? db::Value() : db::Value(static_cast<long long>(quotaBytes)), tenantId});
 }
 
 std::int64_t StorageQuota::expire() {

@@ -39,6 +39,8 @@ public:
 
     StorageUsage usage(const std::string& tenantId);
     void setQuota(const std::string& tenantId, std::int64_t quotaBytes);
+    /// The same inside the caller's transaction.
+    void setQuota(db::Connection& tx, const std::string& tenantId, std::int64_t quotaBytes);
     /// Deletes expired reservations; returns how many.
     std::int64_t expire();
 

@@ -37,7 +37,8 @@ public:
                                     "\nplugins.dir = " + relais::test::fixturePluginsDir() +
                                     "\nmigrations.dir = " + relais::test::sourceDir() +
                                     "/migrations, " + relais::test::sourceDir() +
-                                    "/tests/fixtures/migrations\n"
+                                    "/tests/fixtures/migrations\ntenancy.plans_file = " +
+                                    relais::test::sourceDir() + "/tenants/plans.json\n"
                                     "db.driver = mysql\ndb.port = " +
                                     std::to_string(dbPort) +
                                     "\n"

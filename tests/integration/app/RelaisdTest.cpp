@@ -25,7 +25,9 @@ std::string configText(const relais::test::TempDir& dir, const std::string& extr
            "\n"
            "migrations.dir = " +
            relais::test::sourceDir() + "/migrations, " + relais::test::sourceDir() +
-           "/tests/fixtures/migrations\n" + extra;
+           "/tests/fixtures/migrations\n"
+           "tenancy.plans_file = " +
+           relais::test::sourceDir() + "/tenants/plans.json\n" + extra;
 }
 
 std::string writeConfig(const relais::test::TempDir& dir, const std::string& extra = {}) {
@@ -64,7 +66,7 @@ public:
         RelaisdProcess p({"--config", config}, dir_.path());
         CPPUNIT_ASSERT_EQUAL(2, p.wait());
         CPPUNIT_ASSERT_MESSAGE(p.output(),
-                               contains(p.output(), config + ":5: unknown key 'http.prot'"));
+                               contains(p.output(), config + ":6: unknown key 'http.prot'"));
     }
 
     void aWrongTypeInTheEnvironmentStopsStartUpWithCode2() {
@@ -156,7 +158,9 @@ public:
         const std::string config = writeConfig(dir_, "");
         relais::test::writeFile(config, "http.port = 0\ndata.dir = " + dir_.file("var") +
                                             "\nmigrations.dir = " + dir_.file("migrations") +
-                                            "\nplugins.dir = " + dir_.file("none") + "\n");
+                                            "\nplugins.dir = " + dir_.file("none") +
+                                            "\ntenancy.plans_file = " + relais::test::sourceDir() +
+                                            "/tenants/plans.json\n");
         RelaisdProcess first({"migrate", "--config", config}, dir_.path());
         CPPUNIT_ASSERT_EQUAL(0, first.wait());
         const std::string file = dir_.file("migrations/kernel/sqlite/0001_kernel.sql");

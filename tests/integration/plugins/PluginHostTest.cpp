@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "TenancySupport.h"
 #include "TestSupport.h"
 #include "plugins/PluginHost.h"
 #include "relais/Config.h"
@@ -128,17 +129,26 @@ public:
         relais::test::TestServer goodUrl(s);
     }
 
+    // On a tenant's host, a module's routes answer only if the tenant's plan allows the module
+    // and it is enabled; the platform host is no tenant's.
     void theModuleGateHidesAModulesRoutes() {
-        relais::test::TestServer server(settings(), [](relais::Runtime& rt) {
-            rt.setModuleGate([](const relais::http::Request&, const std::string& module) {
-                return module != "fixture_good";
-            });
-        });
-        auto r = http(server.port(), "GET", "/fixture/hello");
+        auto s = settings();
+        relais::test::writeFile(
+            dir_.file("plans.json"),
+            R"({"vat_percent": 20, "plans": [{"id": "p", "name": "P", "licences": 2, "storage_bytes": 1000000,
+                "modules": ["fixture_dependent"], "prices": {"monthly_cents": 1, "annual_cents": 1,
+                "extra_licence_cents": 1, "extra_gb_cents": 1}}]})");
+        s["tenancy.plans_file"] = dir_.file("plans.json");
+        s["tenancy.trial_plan"] = "p";
+        relais::test::TestServer server(s);
+        relais::test::createTenant(server.runtime(), "acme", "p");
+        const std::map<std::string, std::string> acme = {{"Host", "acme.localhost"}};
+        auto r = http(server.port(), "GET", "/fixture/hello", "", "", acme);
         CPPUNIT_ASSERT_EQUAL(404, r.status);
         CPPUNIT_ASSERT(r.body.find("\"code\":\"module_disabled\"") != std::string::npos);
-        CPPUNIT_ASSERT_EQUAL(200, http(server.port(), "GET", "/fixture/dependent").status);
-        CPPUNIT_ASSERT_EQUAL(200, http(server.port(), "GET", "/livez").status);
+        CPPUNIT_ASSERT_EQUAL(200, http(server.port(), "GET", "/fixture/dependent", "", "", acme).status);
+        CPPUNIT_ASSERT_EQUAL(200, http(server.port(), "GET", "/fixture/hello").status);
+        CPPUNIT_ASSERT_EQUAL(200, http(server.port(), "GET", "/livez", "", "", acme).status);
     }
 
     void pluginJobsTasksAndSubscribersRun() {

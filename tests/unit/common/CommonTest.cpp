@@ -17,6 +17,7 @@ class CommonTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(digestsMatchPublishedVectors);
     CPPUNIT_TEST(constantTimeEqualsCompares);
     CPPUNIT_TEST(timesRoundTrip);
+    CPPUNIT_TEST(parisDatesFollowTheEuRule);
     CPPUNIT_TEST(mailAddressesAreChecked);
     CPPUNIT_TEST(sqlScriptsSplitOutsideQuotesAndComments);
     CPPUNIT_TEST(problemsKeepTheirFields);
@@ -62,6 +63,24 @@ public:
         CPPUNIT_ASSERT(!relais::constantTimeEquals("abc", "abcd"));
     }
 
+    void parisDatesFollowTheEuRule() {
+        using relais::parseRfc3339;
+        // Winter: UTC+1; summer: UTC+2; the changes at 01:00 UTC on the last Sundays.
+        CPPUNIT_ASSERT_EQUAL(std::string("27/11/2026 à 00:30"),
+                             relais::formatParisDateTime(parseRfc3339("2026-11-26T23:30:00Z")));
+        CPPUNIT_ASSERT_EQUAL(std::string("15/07/2026 à 14:00"),
+                             relais::formatParisDateTime(parseRfc3339("2026-07-15T12:00:00Z")));
+        CPPUNIT_ASSERT_EQUAL(std::string("29/03/2026 à 01:59"),
+                             relais::formatParisDateTime(parseRfc3339("2026-03-29T00:59:00Z")));
+        CPPUNIT_ASSERT_EQUAL(std::string("29/03/2026 à 03:00"),
+                             relais::formatParisDateTime(parseRfc3339("2026-03-29T01:00:00Z")));
+        CPPUNIT_ASSERT_EQUAL(std::string("25/10/2026 à 02:59"),
+                             relais::formatParisDateTime(parseRfc3339("2026-10-25T00:59:00Z")));
+        CPPUNIT_ASSERT_EQUAL(std::string("25/10/2026 à 02:00"),
+                             relais::formatParisDateTime(parseRfc3339("2026-10-25T01:00:00Z")));
+        CPPUNIT_ASSERT_EQUAL(std::string("01/01/2027"), relais::formatParisDate(parseRfc3339("2026-12-31T23:00:00Z")));
+    }
+
     void timesRoundTrip() {
         const std::int64_t t = 1795694865123;  // 2026-11-26T12:07:45.123Z
         CPPUNIT_ASSERT_EQUAL(std::string("2026-11-26T12:07:45.123Z"), relais::formatRfc3339(t));
@@ -89,6 +108,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, parts.size());
         CPPUNIT_ASSERT(parts[0].find("DEFAULT ';'") != std::string::npos);
         CPPUNIT_ASSERT(parts[1].find("'it''s; fine'") != std::string::npos);
+        auto trigger = relais::db::splitSqlStatements(
+            "CREATE TABLE a (x INT);\nDELIMITER $$\nCREATE TRIGGER t BEFORE DELETE ON a FOR EACH ROW\n"
+            "BEGIN IF 1 THEN SIGNAL SQLSTATE '45000'; END IF; END$$\nDELIMITER ;\nSELECT 1;\n");
+        CPPUNIT_ASSERT_EQUAL(std::size_t{3}, trigger.size());
+        CPPUNIT_ASSERT(trigger[1].find("END IF; END") != std::string::npos);
     }
 
     void problemsKeepTheirFields() {

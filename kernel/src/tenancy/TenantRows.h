@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace relais {
+
+namespace db {
+class Connection;
+}
+
+/// Every row a tenant owns, in any table, the kernel's or a plugin's: the tables with a
+/// `tenant_id` column, found in the database's own catalogue so that a table added by a later
+/// migration is covered without being listed here, and the rows of the tenant's users in the
+/// tables keyed by `user_id` alone. Used by the purge.
+class TenantRows {
+public:
+    /// Tables with a tenant_id column, children before the tables they reference (so that
+    /// deleting in this order never breaks a foreign key). Excludes `tenants` itself and the
+    /// platform's records about tenants (deletion certificates).
+    static std::vector<std::string> tenantTables(db::Connection& c);
+    /// Tables with a user_id column and no tenant_id column (sessions, keys, codes, links).
+    static std::vector<std::string> userTables(db::Connection& c);
+    /// Deletes every row of the tenant, then the tenant row, inside `tx`. Returns the count of
+    /// rows deleted per table.
+    static std::map<std::string, std::int64_t> deleteAll(db::Connection& tx, const std::string& tenantId);
+};
+
+}  // namespace relais
