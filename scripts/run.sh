@@ -1,7 +1,32 @@
 #!/bin/sh
-# `make run` after the build: start relaisd in the foreground on the embedded default.
+# `make run` after the build: apply the demo manifest, then start relaisd in the foreground on
+# the embedded default.
 set -eu
 build=$1
 config=$2
 cd "$(dirname "$0")/.."
-exec "$build/bin/relaisd" --config "$config"
+relaisd="$build/bin/relaisd"
+
+echo "Demo tenant (tenants/demo.json):"
+report=$("$relaisd" tenants apply tenants/demo.json --config "$config" --set log.level=warning 2>&1) || {
+    echo "$report" >&2
+    exit 1
+}
+echo "$report" | sed 's/^/  /'
+if echo "$report" | grep -q "password:"; then
+    echo "  These passwords are shown once: note them now."
+else
+    echo "  The demo already exists; its passwords were shown on the first run (start over: rm -rf var)."
+fi
+cat <<'HINT'
+
+  Demo organisation  http://demo.localhost:8080   (admin@demo.example, alice@demo.example)
+  Platform           http://localhost:8080        (revendeur@demo.example, reseller admin)
+  Log in:
+    curl -s -X POST http://demo.localhost:8080/api/v1/auth/login \
+         -H 'Content-Type: application/json' \
+         -d '{"email": "admin@demo.example", "password": "<password above>"}'
+    then send "Authorization: Bearer <token>" (GET /api/v1/me, /api/v1/admin/users...).
+  API reference: docs/api/openapi.yaml; guides: docs/tenant-admin-guide.md, docs/reseller-guide.md
+HINT
+exec "$relaisd" --config "$config"

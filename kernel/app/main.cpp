@@ -21,6 +21,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -30,11 +31,14 @@
 #include "jobs/DatabaseJobScheduler.h"
 #include "log/Logging.h"
 #include "relais/Journal.h"
+#include "relais/Problem.h"
 #include "relais/Time.h"
 #include "relais/Version.h"
 #include "crypto/KeyStore.h"
 #include "runtime/Runtime.h"
 #include "storage/EncryptedFileStore.h"
+#include "tenancy/Provisioning.h"
+#include "tenancy/TenancySubsystem.h"
 
 extern char** environ;
 
@@ -59,6 +63,11 @@ const char* kUsage =
     "  storage verify          authenticate every segment of every stored file\n"
     "  storage gc              remove orphan blobs and abandoned writes now\n"
     "  config check            validate the configuration and print it (secrets hidden)\n"
+    "  operator create --email E --password P [--name N]\n"
+    "                          create a platform operator (--password generate: a random one)\n"
+    "  tenants apply FILE      create or update a reseller, its tenants and their first users\n"
+    "                          from a manifest (tenants/demo.json); applying it again changes\n"
+    "                          nothing\n"
     "\n"
     "Options:\n"
     "  --config FILE           configuration file (default: config/relais.properties)\n"
@@ -71,6 +80,9 @@ struct Args {
     std::string configFile = "config/relais.properties";
     std::vector<std::pair<std::string, std::string>> overrides;
     std::string tenant;
+    std::string email;
+    std::string password;
+    std::string name;
     bool master = false;
     bool help = false;
     bool version = false;
@@ -96,6 +108,12 @@ bool parseArgs(int argc, char** argv, Args& a, std::string& error) {
             a.configFile = arg.substr(9);
         else if (arg == "--tenant")
             a.tenant = value(arg);
+        else if (arg == "--email")
+            a.email = value(arg);
+        else if (arg == "--password")
+            a.password = value(arg);
+        else if (arg == "--name")
+            a.name = value(arg);
         else if (arg == "--master")
             a.master = true;
         else if (arg == "--set" || arg.rfind("--set=", 0) == 0) {
@@ -146,12 +164,44 @@ int serve(relais::Runtime& rt, const sigset_t& signals) {
         "  Data    %s\n"
         "  Stop    Ctrl-C, or: kill -TERM $(cat %s)\n\n",
         relais::kVersion, url.c_str(), dataDir.c_str(), pidFile.c_str());
+    if (!rt.tenancy().hasOperator())
+        std::printf(
+            "No platform operator exists yet. Create one with:\n"
+            "  relaisd operator create --email you@example.fr --password generate --config FILE\n\n");
     std::fflush(stdout);
     int sig = 0;
     sigwait(&signals, &sig);
     Poco::Logger::get("relais").information("received signal %d, stopping", sig);
     rt.stop();
     std::remove(pidFile.c_str());
+    return 0;
+}
+
+std::string problemText(const relais::Problem& p) {
+    std::string text = p.detail();
+    for (const auto& e : p.errors()) text += " (" + e.field + ": " + e.message + ")";
+    return text;
+}
+
+int createOperator(relais::Runtime& rt, const Args& args) {
+    if (args.email.empty() || args.password.empty()) {
+        std::fprintf(stderr, "relaisd: operator create takes --email E --password P\n\n%s", kUsage);
+        return kExitUsage;
+    }
+    rt.open();
+    const std::string name = args.name.empty() ? args.email.substr(0, args.email.find('@')) : args.name;
+    auto created = rt.tenancy().provisioning().createOperator(args.email, name, args.password);
+    std::printf("operator %s created", created.user.email.c_str());
+    if (!created.generatedPassword.empty()) std::printf(", password: %s (shown once)", created.generatedPassword.c_str());
+    std::printf("\nlog in at %s/api/v1/auth/login\n", rt.tenancy().settings().defaultBase.c_str());
+    return 0;
+}
+
+int applyTenants(relais::Runtime& rt, const std::string& file) {
+    rt.open();
+    std::ostringstream report;
+    rt.tenancy().provisioning().applyManifest(file, report);
+    std::fputs(report.str().c_str(), stdout);
     return 0;
 }
 
@@ -255,8 +305,10 @@ int main(int argc, char** argv) {
             v += (v.empty() ? "" : " ") + w;
         return v;
     }();
-    if (!verb.empty() && verb != "migrate" && verb != "jobs" && verb != "journal verify" &&
-        verb != "config check" && verb != "keys rotate" && verb != "storage verify" && verb != "storage gc") {
+    const bool apply = args.verb.size() == 3 && args.verb[0] == "tenants" && args.verb[1] == "apply";
+    if (!verb.empty() && !apply && verb != "migrate" && verb != "jobs" && verb != "journal verify" &&
+        verb != "config check" && verb != "keys rotate" && verb != "storage verify" && verb != "storage gc" &&
+        verb != "operator create") {
         std::fprintf(stderr, "relaisd: unknown command '%s'\n\n%s", verb.c_str(), kUsage);
         return kExitUsage;
     }
@@ -296,12 +348,19 @@ int main(int argc, char** argv) {
             std::printf("removed %lld orphan blob(s), %lld abandoned write(s), %lld expired reservation(s)\n",
                         static_cast<long long>(c.orphans), static_cast<long long>(c.pending),
                         static_cast<long long>(c.reservations));
+        } else if (verb == "operator create") {
+            code = createOperator(*rt, args);
+        } else if (apply) {
+            code = applyTenants(*rt, args.verb[2]);
         } else if (verb == "config check") {
             for (const auto& [k, v] : rt->config().printable())
                 std::printf("%s = %s    # %s\n", k.c_str(), v.c_str(), rt->config().sourceOf(k).c_str());
         }
     } catch (const relais::StartupError& e) {
         std::fprintf(stderr, "relaisd: %s\n", e.what());
+        code = kExitStartup;
+    } catch (const relais::Problem& p) {
+        std::fprintf(stderr, "relaisd: %s\n", problemText(p).c_str());
         code = kExitStartup;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "relaisd: %s\n", e.what());

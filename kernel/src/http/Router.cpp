@@ -121,6 +121,12 @@ RouteMatch Router::match(const std::string& method,
     return result;
 }
 
+std::vector<Route> Router::routes() const {
+    std::vector<Route> out;
+    for (const auto& c : routes_) out.push_back(c.route);
+    return out;
+}
+
 std::vector<std::string> Router::describe() const {
     std::vector<std::string> out;
     for (const auto& c : routes_)

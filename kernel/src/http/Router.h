@@ -30,6 +30,8 @@ public:
     RouteMatch match(const std::string& method, const std::vector<std::string>& segments) const;
     /// The route patterns, for the log; "GET /healthz" per line.
     std::vector<std::string> describe() const;
+    /// Every route, in registration order (tests walk them).
+    std::vector<Route> routes() const;
 
 private:
     struct Compiled {

@@ -88,6 +88,7 @@ public:
     EncryptedFileStore& fileStore() { return *files_; }
     KeyStore& keyStore() { return *keys_; }
     TenancySubsystem& tenancy() { return *tenancy_; }
+    const http::Router& router() const { return *router_; }
     /// Decides which modules answer for a request; the tenancy subsystem sets it.
     void setModuleGate(http::ModuleGate gate);
     /// Warnings from configuration (keys of skipped plugins).

@@ -30,7 +30,7 @@ namespace {
 
 std::string generatedPassword(const std::string& email) {
     for (;;) {
-        std::string p = randomToken(15);  // 20 characters, about 120 bits
+        std::string p = randomToken(16);  // 22 characters, 128 bits
         if (passwordWeakness(p, email).empty()) return p;
     }
 }
