@@ -58,6 +58,8 @@ std::int64_t ChainedJournal::purgeChain(db::Connection& tx, const std::string& t
         tx.execute("INSERT INTO journal_purges (chain) VALUES (?)", {chain});
     const auto n = tx.execute("DELETE FROM journal WHERE chain = ?", {chain});
     tx.execute("DELETE FROM journal_heads WHERE chain = ?", {chain});
+    // The mark goes too: it names the tenant, and the platform chain records the purge.
+    tx.execute("DELETE FROM journal_purges WHERE chain = ?", {chain});
     return static_cast<std::int64_t>(n);
 }
 

@@ -29,8 +29,9 @@ public:
     JournalVerification verify(const std::string& tenantId) override;
     std::vector<StoredJournalEntry> list(const JournalQuery& query) override;
     /// Deletes the whole chain of a tenant being purged, inside the purge's transaction: the
-    /// chain is first recorded in journal_purges, the only case the append-only trigger lets
-    /// through. Returns the number of entries deleted.
+    /// chain is first marked in journal_purges, the only case the append-only trigger lets
+    /// through, and the mark is removed once the chain is gone. Returns the number of entries
+    /// deleted.
     std::int64_t purgeChain(db::Connection& tx, const std::string& tenantId);
 
     /// "platform" or "t:<tenant id>".

@@ -281,10 +281,11 @@ void LoginService::sendLink(db::Connection& tx, const User& user, const std::str
     const std::string token = randomToken(32);
     const std::int64_t ttl = purpose == "invitation" ? s_.settings.invitationTtlMs : s_.settings.resetTtlMs;
     s_.users.insertToken(tx, sha256Hex(token), user.id, purpose, nowMs() + ttl);
-    if (purpose == "invitation")
-        s_.mail.enqueue(tx, mails::invitation(user.email, user.name, organisation, base + "/invitation?token=" + token));
-    else
-        s_.mail.enqueue(tx, mails::passwordReset(user.email, user.name, base + "/reset-password?token=" + token));
+    MailMessage m = purpose == "invitation"
+                        ? mails::invitation(user.email, user.name, organisation, base + "/invitation?token=" + token)
+                        : mails::passwordReset(user.email, user.name, base + "/reset-password?token=" + token);
+    m.tenantId = user.tenantId;  // purged with the tenant
+    s_.mail.enqueue(tx, m);
 }
 
 void LoginService::acceptInvitation(const http::Request& req, const std::string& token, const std::string& password) {

@@ -101,7 +101,7 @@ void declareKernelSettings(ConfigSchema& s) {
     s.addInt("tenancy.trial_days", 30, 1, 365, "length of a trial");
     s.addInt("tenancy.export_window_ms", 30 * kDay, 0, 3650 * kDay,
              "how long a terminated tenant can download its export before it is purged");
-    s.addInt("tenancy.purge_interval_ms", 3600000, 1000, kDay, "how often trials and export windows are checked");
+    s.addInt("tenancy.purge_interval_ms", 3600000, 100, kDay, "how often trials and export windows are checked");
     s.addInt("tenancy.cache_ttl_ms", 1000, 0, 60000,
              "how stale another node's change to tenants, users or sessions may be seen here");
     s.addString("tenancy.operator_email", "", "where sign-ups and quote requests are mailed; empty: every operator");

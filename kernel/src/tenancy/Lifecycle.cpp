@@ -125,7 +125,11 @@ Tenant Lifecycle::terminateTenant(const std::string& tenantId, const Actor& acto
         for (const auto& u : tx.query("SELECT email FROM users WHERE tenant_id = ? AND role = 'tenant_admin'"
                                       " AND state = 'active'",
                                       {t.id}))
-            s_.mail.enqueue(tx, mails::terminated(u.getString("email"), t.name, link, formatParisDate(t.exportUntilMs)));
+        {
+            MailMessage m = mails::terminated(u.getString("email"), t.name, link, formatParisDate(t.exportUntilMs));
+            m.tenantId = t.id;
+            s_.mail.enqueue(tx, m);
+        }
     });
     s_.directory.invalidate();
     return t;
@@ -193,7 +197,11 @@ int Lifecycle::expireTrials() {
             for (const auto& u : tx.query("SELECT email FROM users WHERE tenant_id = ? AND role = 'tenant_admin'"
                                           " AND state = 'active'",
                                           {t.id}))
-                s_.mail.enqueue(tx, mails::trialEnded(u.getString("email"), t.name, formatParisDate(t.trialEndsAtMs)));
+            {
+                MailMessage m = mails::trialEnded(u.getString("email"), t.name, formatParisDate(t.trialEndsAtMs));
+                m.tenantId = t.id;
+                s_.mail.enqueue(tx, m);
+            }
             ++n;
         });
     }
@@ -232,6 +240,8 @@ DeletionCertificate Lifecycle::purge(const std::string& tenantId, const Actor& a
     // after it leaves a terminated tenant without files, which the next run purges.
     s_.files.purgeTenant(tenantId);
 
+    // Made (on first use) before the transaction: on SQLite a second writer would wait for it.
+    const Ed25519 signer(s_.keys.platformKey("certificates"));
     DeletionCertificate cert;
     s_.db.transaction([&](db::Connection& tx) {
         Tenant t = load(tx, tenantId);
@@ -281,7 +291,7 @@ DeletionCertificate Lifecycle::purge(const std::string& tenantId, const Actor& a
         doc.set("platform_journal_entry", entryId);
         doc.set("signature_algorithm", "Ed25519");
         cert.document = http::toJson(doc);
-        cert.signature = toHex(Ed25519(s_.keys.platformKey("certificates")).sign(cert.document));
+        cert.signature = toHex(signer.sign(cert.document));
         tx.execute("INSERT INTO deletion_certificates (id, tenant_id, document, signature, created_at)"
                    " VALUES (?, ?, ?, ?, ?)",
                    {cert.id, cert.tenantId, cert.document, cert.signature, cert.createdAtMs});

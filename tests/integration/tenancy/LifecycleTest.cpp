@@ -1,0 +1,283 @@
+// Terminate → export → purge, end to end: the export holds every stored file, decrypted, and
+// a manifest; after the purge nothing of the tenant remains (no row in any table, no blob, no
+// key), the platform journal records the purge and the deletion certificate's signature holds.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <filesystem>
+#include <set>
+
+#include "TenancySupport.h"
+#include "TestSupport.h"
+#include "crypto/Ed25519.h"
+#include "relais/Database.h"
+#include "relais/FileStore.h"
+#include "relais/Random.h"
+#include "relais/Sha256.h"
+#include "runtime/Runtime.h"
+
+namespace fs = std::filesystem;
+using relais::test::call;
+using relais::test::problemCode;
+
+namespace {
+
+Poco::JSON::Object::Ptr json(const std::string& text) {
+    return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+// Stores `content` as a sealed file of the tenant through the kernel's storage API.
+std::string storeFile(relais::Runtime& rt, const std::string& tenantId, const std::string& content) {
+    auto& files = rt.files();
+    const std::string id = files.createFile(tenantId);
+    auto writer = files.append(tenantId, id, static_cast<std::int64_t>(content.size()));
+    for (std::size_t at = 0; at < content.size(); at += 700000)
+        writer->write(content.data() + at, std::min<std::size_t>(700000, content.size() - at));
+    writer->commit();
+    files.seal(tenantId, id);
+    return id;
+}
+
+std::set<std::string> blobNames(const std::string& dir) {
+    std::set<std::string> out;
+    if (!fs::exists(dir)) return out;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file()) out.insert(e.path().filename().string());
+    return out;
+}
+
+std::vector<std::string> tables(relais::db::Database& db) {
+    std::vector<std::string> out;
+    const auto rows = db.dialect() == relais::db::Dialect::MySQL
+                          ? db.query("SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")
+                          : db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+    for (const auto& r : rows) out.push_back(r.getString("name"));
+    return out;
+}
+
+}  // namespace
+
+class LifecycleTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(LifecycleTest);
+    CPPUNIT_TEST(terminateExportPurgeLeavesNothing);
+    CPPUNIT_TEST(theOperatorCanPurgeOnlyTerminatedTenants);
+    CPPUNIT_TEST_SUITE_END();
+
+    relais::test::TempDir dir_;
+    std::unique_ptr<relais::test::TestDatabase> db_;
+
+public:
+    void setUp() override { db_ = std::make_unique<relais::test::TestDatabase>(); }
+    void tearDown() override { db_.reset(); }
+
+    void terminateExportPurgeLeavesNothing() {
+        auto settings = relais::test::baseSettings(dir_, *db_);
+        settings["tenancy.export_window_ms"] = "4000";
+        settings["tenancy.purge_interval_ms"] = "200";
+        settings["storage.segment_bytes"] = "65536";
+        relais::test::TestServer server(settings);
+        auto& rt = server.runtime();
+        const auto port = server.port();
+
+        auto acme = relais::test::createTenant(rt, "acme", "pro");
+        auto other = relais::test::createTenant(rt, "autre", "pro");
+        auto admin = relais::test::createUser(rt, acme.id, "tenant_admin", "admin@acme.example");
+        auto user = relais::test::createUser(rt, acme.id, "user", "marie@acme.example");
+        auto reseller = relais::test::createUser(rt, "", "reseller_admin", "rev@revendeur.example", acme.resellerId);
+        auto operatorUser = relais::test::createUser(rt, "", "operator", "ops@relais.example");
+        auto otherAdmin = relais::test::createUser(rt, other.id, "tenant_admin", "admin@autre.example");
+
+        // Files of both tenants, of several sizes (empty, one segment, many segments).
+        std::map<std::string, std::string> stored;
+        for (const std::string& content : {std::string(), std::string("Compte rendu\n"), relais::randomBytes(3 * 1024 * 1024 + 17)})
+            stored[storeFile(rt, acme.id, content)] = content;
+        const std::string otherContent = relais::randomBytes(200000);
+        const std::string otherFile = storeFile(rt, other.id, otherContent);
+        const std::string blobDir = dir_.file("blobs");
+        const auto blobsBefore = blobNames(blobDir);
+
+        const auto adminSession = relais::test::login(port, acme.host, admin.email);
+        const auto resellerSession = relais::test::login(port, "localhost", reseller.email);
+        const auto userSession = relais::test::login(port, acme.host, user.email);
+        CPPUNIT_ASSERT_EQUAL(201, call(port, acme.host, adminSession.token, "POST", "/api/v1/admin/profiles",
+                                       R"({"name": "Externes", "features": ["send"], "allowed_ips": ["192.0.2.0/24"]})")
+                                      .status);
+
+        // Terminate: the users are out, the admin may still log in and take the export.
+        auto t = call(port, "localhost", resellerSession.token, "POST", "/api/v1/tenants/" + acme.id + "/terminate");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(t.body, 200, t.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("terminated"), json(t.body)->getValue<std::string>("state"));
+        CPPUNIT_ASSERT(!json(t.body)->isNull("export_until"));
+        auto r = call(port, acme.host, userSession.token, "GET", "/api/v1/me");
+        CPPUNIT_ASSERT_EQUAL(401, r.status);  // the users' sessions were revoked
+        r = call(port, acme.host, "", "POST", "/api/v1/auth/login",
+                 R"({"email": "marie@acme.example", "password": ")" + std::string(relais::test::kPassword) + "\"}");
+        CPPUNIT_ASSERT_EQUAL(403, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("tenant_terminated"), problemCode(r));
+        r = call(port, acme.host, adminSession.token, "GET", "/api/v1/admin/users");
+        CPPUNIT_ASSERT_EQUAL(403, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("tenant_terminated"), problemCode(r));
+        const auto again = relais::test::login(port, acme.host, admin.email);
+
+        auto exported = call(port, acme.host, again.token, "GET", "/api/v1/admin/export");
+        CPPUNIT_ASSERT_EQUAL(200, exported.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("application/zip"), exported.header("content-type"));
+        const std::string zip = dir_.file("export.zip");
+        relais::test::writeFile(zip, exported.body);
+        std::string out;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, relais::test::runCommand("unzip -tq " + zip, &out));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, relais::test::runCommand("7z t " + zip + " >/dev/null", &out));
+        const std::string extracted = dir_.file("extracted");
+        CPPUNIT_ASSERT_EQUAL(0, relais::test::runCommand("unzip -q " + zip + " -d " + extracted, &out));
+        for (const auto& [id, content] : stored)
+            CPPUNIT_ASSERT_MESSAGE("file " + id + " differs in the export",
+                                   relais::test::readFile(extracted + "/files/" + id) == content);
+        CPPUNIT_ASSERT(!fs::exists(extracted + "/files/" + otherFile));
+        CPPUNIT_ASSERT(relais::test::readFile(extracted + "/README.txt").find("manifest.json") != std::string::npos);
+        auto manifest = json(relais::test::readFile(extracted + "/manifest.json"));
+        CPPUNIT_ASSERT_EQUAL(std::string("acme"), manifest->getObject("tenant")->getValue<std::string>("slug"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, manifest->getArray("users")->size());
+        CPPUNIT_ASSERT(manifest->getArray("users")->getObject(0)->has("email"));
+        CPPUNIT_ASSERT(exported.body.find("$argon2id$") == std::string::npos);  // no password hash
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, manifest->getArray("profiles")->size());
+        CPPUNIT_ASSERT_EQUAL(stored.size(), manifest->getArray("files")->size());
+        for (std::size_t i = 0; i < stored.size(); ++i) {
+            auto f = manifest->getArray("files")->getObject(static_cast<unsigned>(i));
+            const std::string& content = stored.at(f->getValue<std::string>("id"));
+            relais::Sha256 digest;
+            digest.update(content.data(), content.size());
+            CPPUNIT_ASSERT_EQUAL(digest.hexDigest(), f->getValue<std::string>("sha256"));
+            CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(content.size()), f->getValue<std::int64_t>("size"));
+        }
+        CPPUNIT_ASSERT(manifest->getArray("transfers"));
+        CPPUNIT_ASSERT(manifest->getArray("folders"));
+        CPPUNIT_ASSERT(manifest->getObject("journal_check")->getValue<bool>("ok"));
+        std::set<std::string> actions;
+        for (std::size_t i = 0; i < manifest->getArray("journal")->size(); ++i)
+            actions.insert(manifest->getArray("journal")->getObject(static_cast<unsigned>(i))->getValue<std::string>("action"));
+        for (const char* a : {"tenant.created", "user.created", "auth.login", "profile.created", "tenant.terminated"})
+            CPPUNIT_ASSERT_MESSAGE(std::string("the exported journal lacks ") + a, actions.count(a));
+        // Python's zipfile reads it too.
+        CPPUNIT_ASSERT_EQUAL(0, relais::test::runCommand(
+                                    "/usr/bin/python3 -c \"import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); "
+                                    "assert z.testzip() is None; assert 'manifest.json' in z.namelist()\" " + zip,
+                                    &out));
+
+        // The window passes; the purge job runs.
+        relais::test::waitUntil(
+            [&] {
+                auto g = call(port, "localhost", resellerSession.token, "GET", "/api/v1/tenants/" + acme.id);
+                return g.status == 200 && json(g.body)->getValue<std::string>("state") == "purged";
+            },
+            20000, "the purge after the export window");
+        CPPUNIT_ASSERT_EQUAL(404, relais::test::http(port, "GET", "/api/v1/me", "", "", {{"Host", acme.host}}).status);
+        r = call(port, acme.host, "", "POST", "/api/v1/auth/login",
+                 R"({"email": "admin@acme.example", "password": ")" + std::string(relais::test::kPassword) + "\"}");
+        CPPUNIT_ASSERT_EQUAL(404, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("unknown_host"), problemCode(r));
+
+        // Nothing of the tenant in any table but the platform's own records of it.
+        std::set<std::string> needles = {acme.id, admin.id, user.id, admin.email, user.email};
+        for (const auto& [id, content] : stored) needles.insert(id);
+        auto& db = rt.database();
+        for (const auto& table : tables(db)) {
+            if (table == "deletion_certificates") continue;
+            for (const auto& row : db.query("SELECT * FROM " + table)) {
+                // The platform chain of the journal records the tenant's life, by id.
+                if (table == "journal" && row.getString("chain") == "platform") continue;
+                for (std::size_t i = 0; i < row.size(); ++i)
+                    for (const auto& needle : needles)
+                        CPPUNIT_ASSERT_MESSAGE("table " + table + " still holds " + needle,
+                                               row.at(i).asText().find(needle) == std::string::npos);
+            }
+        }
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
+                             db.query("SELECT COUNT(*) AS n FROM tenant_keys WHERE tenant_id = ?", {acme.id})[0].getInt("n"));
+        // The tenant's blobs are gone; the other tenant's are all there and still read back.
+        const auto blobsAfter = blobNames(blobDir);
+        CPPUNIT_ASSERT(blobsAfter.size() < blobsBefore.size());
+        for (const auto& b : blobsAfter) CPPUNIT_ASSERT(blobsBefore.count(b));
+        auto reader = rt.files().open(other.id, otherFile);
+        std::string back(otherContent.size(), '\0');
+        std::size_t got = 0;
+        while (got < back.size()) {
+            const std::size_t n = reader->read(static_cast<std::int64_t>(got), back.data() + got, back.size() - got);
+            CPPUNIT_ASSERT(n > 0);
+            got += n;
+        }
+        CPPUNIT_ASSERT(back == otherContent);
+        CPPUNIT_ASSERT_EQUAL(200, call(port, other.host, relais::test::login(port, other.host, otherAdmin.email).token,
+                                       "GET", "/api/v1/admin/journal/verify")
+                                      .status);
+
+        // The platform journal records the purge, and its chain still verifies.
+        const auto ops = relais::test::login(port, "localhost", operatorUser.email);
+        r = call(port, "localhost", ops.token, "GET", "/api/v1/platform/journal?action=tenant.purged");
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        auto entries = json(r.body)->getArray("items");
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, entries->size());
+        CPPUNIT_ASSERT_EQUAL(acme.id, entries->getObject(0)->getObject("object")->getValue<std::string>("id"));
+        r = call(port, "localhost", ops.token, "GET", "/api/v1/platform/journal/verify");
+        CPPUNIT_ASSERT(json(r.body)->getValue<bool>("ok"));
+
+        // The deletion certificate: what was deleted, signed with Ed25519 under the published key.
+        r = call(port, "localhost", resellerSession.token, "GET", "/api/v1/tenants/" + acme.id + "/deletion-certificate");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+        auto cert = json(r.body);
+        auto doc = cert->getObject("document");
+        CPPUNIT_ASSERT_EQUAL(acme.id, doc->getObject("tenant")->getValue<std::string>("id"));
+        CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(stored.size()), doc->getObject("deleted")->getValue<std::int64_t>("files"));
+        CPPUNIT_ASSERT_EQUAL(std::string("destroyed"), doc->getObject("deleted")->getValue<std::string>("tenant_keys"));
+        CPPUNIT_ASSERT(doc->getObject("deleted")->getValue<std::int64_t>("journal_entries") > 0);
+        auto key = json(call(port, "localhost", "", "GET", "/api/v1/deletion-certificates/public-key").body);
+        const std::string publicKey = relais::fromHex(key->getValue<std::string>("public_key"));
+        const std::string text = cert->getValue<std::string>("document_text");
+        const std::string signature = relais::fromHex(cert->getValue<std::string>("signature"));
+        CPPUNIT_ASSERT(relais::Ed25519::verify(publicKey, text, signature));
+        std::string forged = text;
+        forged[forged.find("\"files\":") + 8] ^= 1;
+        CPPUNIT_ASSERT(!relais::Ed25519::verify(publicKey, forged, signature));
+        // Another reseller's admin cannot read it.
+        auto stranger = relais::test::createTenant(rt, "ailleurs", "pro", "Autre revendeur");
+        auto strangerAdmin = relais::test::createUser(rt, "", "reseller_admin", "rev@autre.example", stranger.resellerId);
+        r = call(port, "localhost", relais::test::login(port, "localhost", strangerAdmin.email).token, "GET",
+                 "/api/v1/tenants/" + acme.id + "/deletion-certificate");
+        CPPUNIT_ASSERT_EQUAL(404, r.status);
+    }
+
+    void theOperatorCanPurgeOnlyTerminatedTenants() {
+        auto settings = relais::test::baseSettings(dir_, *db_);
+        relais::test::TestServer server(settings);
+        auto& rt = server.runtime();
+        const auto port = server.port();
+        auto acme = relais::test::createTenant(rt, "acme", "essentiel");
+        storeFile(rt, acme.id, "contenu");
+        auto reseller = relais::test::createUser(rt, "", "reseller_admin", "rev@revendeur.example", acme.resellerId);
+        auto operatorUser = relais::test::createUser(rt, "", "operator", "ops@relais.example");
+        const auto ops = relais::test::login(port, "localhost", operatorUser.email);
+        const auto rev = relais::test::login(port, "localhost", reseller.email);
+
+        auto r = call(port, "localhost", ops.token, "POST", "/api/v1/tenants/" + acme.id + "/purge");
+        CPPUNIT_ASSERT_EQUAL(409, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("invalid_state"), problemCode(r));
+        CPPUNIT_ASSERT_EQUAL(200, call(port, "localhost", rev.token, "POST", "/api/v1/tenants/" + acme.id + "/terminate").status);
+        // A reseller cannot cut the export window short; the operator can (a request for erasure).
+        r = call(port, "localhost", rev.token, "POST", "/api/v1/tenants/" + acme.id + "/purge");
+        CPPUNIT_ASSERT_EQUAL(403, r.status);
+        r = call(port, "localhost", ops.token, "POST", "/api/v1/tenants/" + acme.id + "/purge");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{1},
+                             json(r.body)->getObject("document")->getObject("deleted")->getValue<std::int64_t>("files"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{0},
+                             rt.database().query("SELECT COUNT(*) AS n FROM tenants WHERE id = ?", {acme.id})[0].getInt("n"));
+        r = call(port, "localhost", ops.token, "GET", "/api/v1/tenants/" + acme.id);
+        CPPUNIT_ASSERT_EQUAL(std::string("purged"), json(r.body)->getValue<std::string>("state"));
+        // Purging again: nothing left to purge.
+        CPPUNIT_ASSERT_EQUAL(404, call(port, "localhost", ops.token, "POST", "/api/v1/tenants/" + acme.id + "/purge").status);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(LifecycleTest);
