@@ -8,4 +8,6 @@ tests/bench/http_trivial.sh "$build"
 echo
 tests/bench/http_body_stream.sh "$build"
 echo
+tests/bench/http_me.sh "$build"
+echo
 tests/bench/storage_crypto.sh "$build"

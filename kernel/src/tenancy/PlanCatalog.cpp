@@ -56,6 +56,15 @@ PlanCatalog PlanCatalog::load(const std::string& path) {
     return c;
 }
 
+std::vector<std::string> PlanCatalog::modules() const {
+    std::vector<std::string> out;
+    for (const auto& p : plans_)
+        for (const auto& m : p.modules)
+            if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 const Plan* PlanCatalog::find(const std::string& id) const {
     for (const auto& p : plans_)
         if (p.id == id) return &p;

@@ -32,6 +32,8 @@ public:
     const Plan* find(const std::string& id) const;
     const std::vector<Plan>& plans() const { return plans_; }
     int vatPercent() const { return vatPercent_; }
+    /// Every module some plan offers.
+    std::vector<std::string> modules() const;
 
 private:
     std::vector<Plan> plans_;

@@ -68,7 +68,7 @@ CreatedUser Provisioning::createOperator(const std::string& email, const std::st
 
 Reseller Provisioning::createReseller(db::Connection& tx, const std::string& name, const std::string& contactEmail,
                                       const Actor& actor) {
-    if (name.empty() || name.size() > 200) throw Problem::invalidField("name", "1 to 200 characters");
+    if (name.empty() || characterCount(name) > 200) throw Problem::invalidField("name", "1 to 200 characters");
     const std::string email = normaliseEmail(contactEmail);
     if (email.empty()) throw Problem::invalidField("contact_email", "not a valid e-mail address");
     if (!tx.query("SELECT id FROM resellers WHERE name = ?", {name}).empty())
@@ -88,7 +88,7 @@ CreatedUser Provisioning::createUser(db::Connection& tx, const std::string& tena
                                      const Actor& actor) {
     const std::string email = normaliseEmail(spec.email);
     if (email.empty()) throw Problem::invalidField("email", "not a valid e-mail address");
-    if (spec.name.empty() || spec.name.size() > 200) throw Problem::invalidField("name", "1 to 200 characters");
+    if (spec.name.empty() || characterCount(spec.name) > 200) throw Problem::invalidField("name", "1 to 200 characters");
     const bool platform = tenantId.empty();
     const std::set<std::string> roles = platform ? std::set<std::string>{"operator", "reseller_admin"}
                                                  : std::set<std::string>{"tenant_admin", "user"};

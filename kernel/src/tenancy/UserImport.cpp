@@ -104,7 +104,8 @@ ImportReport UserImport::run(const std::string& tenantId, const std::string& csv
                 }
                 Poco::JSON::Object change;
                 if (existing->name != name) change.set("name", name);
-                if (existing->role != role) change.set("role", role);
+                // Without a role column, a line renames; it never demotes an administrator.
+                if (!roleCol.empty() && existing->role != role) change.set("role", role);
                 if (!profileCol.empty() && existing->profileId != profileId)
                     change.set("profile_id", profileId.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(profileId));
                 if (change.size() == 0) {

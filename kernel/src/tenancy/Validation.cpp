@@ -84,6 +84,13 @@ bool isValidHostname(const std::string& host) {
     return true;
 }
 
+std::size_t characterCount(const std::string& utf8) {
+    std::size_t n = 0;
+    for (unsigned char c : utf8)
+        if ((c & 0xC0) != 0x80) ++n;
+    return n;
+}
+
 namespace field {
 
 bool has(const Poco::JSON::Object& body, const std::string& name) {
@@ -96,11 +103,9 @@ std::string optionalText(const Poco::JSON::Object& body, const std::string& name
     if (!v.isString()) throw Problem::invalidField(name, "a string is expected");
     const std::string s = v.extract<std::string>();
     if (!http::isValidUtf8(s)) throw Problem::invalidField(name, "the text is not UTF-8");
-    std::size_t characters = 0;
-    for (unsigned char c : s) {
-        if ((c & 0xC0) != 0x80) ++characters;
+    for (unsigned char c : s)
         if (c < 0x20 && c != '\n' && c != '\t') throw Problem::invalidField(name, "control characters are not allowed");
-    }
+    const std::size_t characters = characterCount(s);
     if (characters > max) throw Problem::invalidField(name, "at most " + std::to_string(max) + " characters");
     return s;
 }

@@ -24,6 +24,9 @@ std::string normaliseEmail(const std::string& email);
 /// A host name: labels of [a-z0-9-], 1 to 63 each, 253 at most, at least one dot.
 bool isValidHostname(const std::string& host);
 
+/// The number of characters (code points) of UTF-8 text: what length limits count.
+std::size_t characterCount(const std::string& utf8);
+
 /// Reading request fields with precise errors (Problem 400 invalid_field naming the field).
 namespace field {
 /// A required string of 1..max characters, no control characters.

@@ -1,5 +1,6 @@
 #include "tenancy/routes/AdminRoutes.h"
 
+#include <algorithm>
 #include <streambuf>
 
 #include "auth/LoginService.h"
@@ -326,8 +327,9 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
                     auto t = s.tenancy.tenant(req.tenant()->id);
                     const Plan* plan = s.plans.find(t->planId);
                     std::set<std::string> names;
+                    // What is installed, and what some plan offers (an upgrade would allow it).
                     for (const auto& [name, version] : sub.modules()) names.insert(name);
-                    if (plan) names.insert(plan->modules.begin(), plan->modules.end());
+                    for (const auto& name : s.plans.modules()) names.insert(name);
                     Poco::JSON::Array items;
                     for (const auto& name : names) {
                         Poco::JSON::Object o;
@@ -353,7 +355,9 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
                     const std::string& name = req.param("name");
                     auto t = s.tenancy.tenant(req.tenant()->id);
                     const Plan* plan = s.plans.find(t->planId);
-                    const bool known = sub.modules().count(name) || (plan && plan->allows(name));
+                    const auto offered = s.plans.modules();
+                    const bool known = sub.modules().count(name) ||
+                                       std::find(offered.begin(), offered.end(), name) != offered.end();
                     if (!known) throw Problem::notFound("No module of that name.");
                     if (enabled && !(plan && plan->allows(name)))
                         throw Problem(403, "module_not_in_plan",
