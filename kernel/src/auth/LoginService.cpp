@@ -20,6 +20,7 @@
 #include "relais/http/Request.h"
 #include "tenancy/Audit.h"
 #include "tenancy/Directory.h"
+#include "tenancy/IpRange.h"
 #include "tenancy/Links.h"
 #include "tenancy/Mails.h"
 #include "tenancy/TenancyStore.h"
@@ -110,7 +111,7 @@ LoginResult LoginService::login(const http::Request& req, const std::string& raw
     const std::string scope = scopeOf(req);
     const std::string email = normaliseEmail(rawEmail);
     const auto limits = loginLimits(s_.settings, scope, email.empty() ? rawEmail.substr(0, 254) : email, req.clientIp());
-    s_.throttle.check(limits);
+    s_.throttle.attempt(limits);  // counted before the check: parallel guesses queue here
 
     std::optional<User> user;
     if (!email.empty()) user = s_.users.byEmail(scope, email);
@@ -121,7 +122,6 @@ LoginResult LoginService::login(const http::Request& req, const std::string& raw
     if (ok && user->state != "active") ok = false;
 
     auto fail = [&](const Problem& problem, const std::string& reason) {
-        s_.throttle.fail(limits);
         Poco::JSON::Object details;
         details.set("reason", reason);
         s_.journal.append(auditEntry(req, "auth.login_failed", "user", user ? user->id : "", details,
@@ -130,14 +130,33 @@ LoginResult LoginService::login(const http::Request& req, const std::string& raw
     };
     if (!ok) fail(invalidCredentials(), "credentials");
 
-    if (req.tenant() && req.tenant()->state == "terminated" && user->role != "tenant_admin")
+    // The password was right: what follows is not a guess of it.
+    if (req.tenant() && req.tenant()->state == "terminated" && user->role != "tenant_admin") {
+        s_.throttle.undo(limits);
         throw Problem(403, "tenant_terminated", "This organisation's account is closed.");
-    if (user->totpEnabled && Poco::trim(totp).empty())
+    }
+    if (user->totpEnabled && Poco::trim(totp).empty()) {
+        s_.throttle.undo(limits);
         throw Problem(401, "totp_required", "Enter the code of your authenticator app, or a recovery code.");
+    }
 
     bool mustEnrol = false;
-    if (!user->totpEnabled && !user->profileId.empty())
-        if (auto profile = s_.users.profile(user->tenantId, user->profileId)) mustEnrol = profile->requireTotp;
+    if (!user->profileId.empty()) {
+        if (auto profile = s_.users.profile(user->tenantId, user->profileId)) {
+            mustEnrol = profile->requireTotp && !user->totpEnabled;
+            // Outside the profile's networks no session is opened at all.
+            std::vector<IpRange> ranges;
+            for (const auto& r : profile->allowedIps)
+                if (auto parsed = IpRange::parse(r)) ranges.push_back(*parsed);
+            if (!addressAllowed(ranges, req.clientIp())) {
+                s_.throttle.undo(limits);
+                JournalEntry e = auditEntry(req, "auth.ip_refused", "user", user->id);
+                e.actor = {user->role, user->id, user->email};
+                s_.journal.append(e);
+                throw Problem(403, "ip_not_allowed", "Your account may not be used from this network address.");
+            }
+        }
+    }
 
     LoginResult result;
     try {
@@ -152,7 +171,7 @@ LoginResult LoginService::login(const http::Request& req, const std::string& raw
     } catch (const Problem& p) {
         fail(p, p.code());
     }
-    s_.throttle.clear(limits[0].key);
+    s_.throttle.succeeded(limits);
     result.user = *user;
     result.totpEnrollmentRequired = mustEnrol;
     Poco::JSON::Object details;
@@ -185,12 +204,11 @@ void LoginService::logout(const http::Request& req) {
 void LoginService::changePassword(const http::Request& req, const std::string& current, const std::string& next) {
     User user = currentUser(req);
     const auto limits = loginLimits(s_.settings, user.scope, user.email, req.clientIp());
-    s_.throttle.check(limits);
-    if (user.passwordHash.empty() || !PasswordHasher::verify(current, user.passwordHash)) {
-        s_.throttle.fail(limits);
+    s_.throttle.attempt(limits);
+    if (user.passwordHash.empty() || !PasswordHasher::verify(current, user.passwordHash))
         throw Problem(400, "invalid_current_password", "The current password is wrong.",
                       {{"current_password", "wrong password"}});
-    }
+    s_.throttle.succeeded(limits);
     checkPassword(next, user.email, "new_password");
     user.passwordHash = PasswordHasher::hash(next);
     user.passwordChangedAtMs = nowMs();
@@ -218,12 +236,11 @@ std::vector<std::string> LoginService::confirmTotp(const http::Request& req, con
     if (user.totpEnabled) throw Problem(409, "totp_already_enabled", "A second factor is already set up.");
     if (user.totpSecret.empty()) throw Problem(409, "totp_not_started", "Start the set-up first (POST /api/v1/me/totp).");
     const auto limits = loginLimits(s_.settings, user.scope, user.email, req.clientIp());
-    s_.throttle.check(limits);
+    s_.throttle.attempt(limits);
     const std::uint64_t step = Totp::match(openTotp(user.id, user.totpSecret), Poco::trim(code), Totp::stepAt(nowMs()), 0);
-    if (step == 0) {
-        s_.throttle.fail(limits);
+    if (step == 0)
         throw Problem(400, "invalid_totp", "The code is wrong: check the time of your device.", {{"code", "wrong code"}});
-    }
+    s_.throttle.succeeded(limits);
     std::vector<std::string> codes, hashes;
     for (int i = 0; i < 10; ++i) {
         const std::string raw = Totp::base32(randomBytes(7)).substr(0, 10);
@@ -248,11 +265,10 @@ std::vector<std::string> LoginService::confirmTotp(const http::Request& req, con
 void LoginService::disableTotp(const http::Request& req, const std::string& password) {
     User user = currentUser(req);
     const auto limits = loginLimits(s_.settings, user.scope, user.email, req.clientIp());
-    s_.throttle.check(limits);
-    if (!PasswordHasher::verify(password, user.passwordHash)) {
-        s_.throttle.fail(limits);
+    s_.throttle.attempt(limits);
+    if (!PasswordHasher::verify(password, user.passwordHash))
         throw Problem(400, "invalid_current_password", "The password is wrong.", {{"password", "wrong password"}});
-    }
+    s_.throttle.succeeded(limits);
     user.totpEnabled = false;
     user.totpSecret.clear();
     user.totpLastStep = 0;
@@ -261,6 +277,24 @@ void LoginService::disableTotp(const http::Request& req, const std::string& pass
         s_.users.replaceRecoveryCodes(tx, user.id, {});
         s_.journal.append(tx, auditEntry(req, "auth.totp_disabled", "user", user.id));
     });
+}
+
+void LoginService::resetTotp(const http::Request& req, const std::string& tenantId, const std::string& userId) {
+    s_.db.transaction([&](db::Connection& tx) {
+        auto user = s_.users.byId(tx, UserStore::scopeOf(tenantId), userId);
+        if (!user) throw Problem::notFound("No such user.");
+        if (req.principal() && req.principal()->userId == user->id)
+            throw Problem(409, "own_account", "Use POST /api/v1/me/totp/disable for your own account.");
+        user->totpEnabled = false;
+        user->totpSecret.clear();
+        user->totpLastStep = 0;
+        s_.users.update(tx, *user);
+        s_.users.replaceRecoveryCodes(tx, user->id, {});
+        s_.sessions.removeAllOf(tx, user->id);
+        s_.tenancy.bumpEpoch(tx);
+        s_.journal.append(tx, auditEntry(req, "auth.totp_reset", "user", user->id));
+    });
+    s_.directory.invalidate();
 }
 
 CreatedApiKey LoginService::createApiKey(const http::Request& req, const std::string& name) {
@@ -288,34 +322,42 @@ void LoginService::sendLink(db::Connection& tx, const User& user, const std::str
     s_.mail.enqueue(tx, m);
 }
 
-void LoginService::acceptInvitation(const http::Request& req, const std::string& token, const std::string& password) {
+void LoginService::useLink(const http::Request& req, const std::string& token, const std::string& purpose,
+                           const std::string& password) {
     const std::vector<Throttle::Limit> limits = {{"ip:" + req.clientIp(), s_.settings.lockoutIpThreshold}};
-    s_.throttle.check(limits);
-    std::optional<std::string> userId;
-    std::optional<User> user;
+    s_.throttle.attempt(limits);
+    const Problem expired(410, "link_expired",
+                          purpose == "invitation" ? "This invitation is no longer valid."
+                                                  : "This link is no longer valid; ask for a new one.");
+    const std::string hash = sha256Hex(token);
+    // Who the link is for, read first, so that the password is checked and hashed outside the
+    // transaction; a link of another organisation is not this host's, and stays unused.
+    auto owner = s_.users.tokenOwner(hash, purpose);
+    auto user = owner ? s_.users.byId(scopeOf(req), *owner) : std::nullopt;
+    if (!user || (purpose == "password_reset" && user->state != "active")) throw expired;
+    checkPassword(password, user->email, "password");
+    const std::string passwordHash = PasswordHasher::hash(password);
     s_.db.transaction([&](db::Connection& tx) {
-        userId = s_.users.consumeToken(tx, sha256Hex(token), "invitation");
-        if (!userId) return;
-        user = s_.users.byId(tx, scopeOf(req), *userId);
-        if (!user) {
-            userId.reset();
-            throw Problem(410, "link_expired", "This invitation is no longer valid.");
-        }
-        checkPassword(password, user->email, "password");
-        user->passwordHash = PasswordHasher::hash(password);
-        user->passwordChangedAtMs = nowMs();
-        if (user->state == "invited") user->state = "active";
-        s_.users.update(tx, *user);
+        if (s_.users.consumeToken(tx, hash, purpose) != owner) throw expired;  // used meanwhile
+        auto current = s_.users.byId(tx, scopeOf(req), *owner);
+        if (!current) throw expired;
+        current->passwordHash = passwordHash;
+        current->passwordChangedAtMs = nowMs();
+        if (current->state == "invited") current->state = "active";
+        s_.users.update(tx, *current);
+        if (purpose == "password_reset") s_.sessions.removeAllOf(tx, current->id);
         s_.tenancy.bumpEpoch(tx);
-        JournalEntry e = auditEntry(req, "auth.invitation_accepted", "user", user->id);
-        e.actor = {user->role, user->id, user->email};
+        JournalEntry e = auditEntry(req, purpose == "invitation" ? "auth.invitation_accepted" : "auth.password_reset",
+                                    "user", current->id);
+        e.actor = {current->role, current->id, current->email};
         s_.journal.append(tx, e);
     });
-    if (!userId) {
-        s_.throttle.fail(limits);
-        throw Problem(410, "link_expired", "This invitation is no longer valid.");
-    }
+    s_.throttle.succeeded(limits);
     s_.directory.invalidate();
+}
+
+void LoginService::acceptInvitation(const http::Request& req, const std::string& token, const std::string& password) {
+    useLink(req, token, "invitation", password);
 }
 
 void LoginService::requestPasswordReset(const http::Request& req, const std::string& rawEmail) {
@@ -337,30 +379,7 @@ void LoginService::requestPasswordReset(const http::Request& req, const std::str
 }
 
 void LoginService::completePasswordReset(const http::Request& req, const std::string& token, const std::string& password) {
-    const std::vector<Throttle::Limit> limits = {{"ip:" + req.clientIp(), s_.settings.lockoutIpThreshold}};
-    s_.throttle.check(limits);
-    bool done = false;
-    s_.db.transaction([&](db::Connection& tx) {
-        auto userId = s_.users.consumeToken(tx, sha256Hex(token), "password_reset");
-        if (!userId) return;
-        auto user = s_.users.byId(tx, scopeOf(req), *userId);
-        if (!user || user->state != "active") return;
-        checkPassword(password, user->email, "password");
-        user->passwordHash = PasswordHasher::hash(password);
-        user->passwordChangedAtMs = nowMs();
-        s_.users.update(tx, *user);
-        s_.sessions.removeAllOf(tx, user->id);
-        s_.tenancy.bumpEpoch(tx);
-        JournalEntry e = auditEntry(req, "auth.password_reset", "user", user->id);
-        e.actor = {user->role, user->id, user->email};
-        s_.journal.append(tx, e);
-        done = true;
-    });
-    if (!done) {
-        s_.throttle.fail(limits);
-        throw Problem(410, "link_expired", "This link is no longer valid; ask for a new one.");
-    }
-    s_.directory.invalidate();
+    useLink(req, token, "password_reset", password);
 }
 
 }  // namespace relais

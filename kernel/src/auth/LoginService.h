@@ -55,6 +55,10 @@ public:
     std::vector<std::string> confirmTotp(const http::Request& request, const std::string& code);
     void disableTotp(const http::Request& request, const std::string& password);
 
+    /// A tenant admin removes another user's second factor (a lost phone and lost recovery
+    /// codes): the user's sessions are revoked, and their profile may make them enrol again.
+    void resetTotp(const http::Request& request, const std::string& tenantId, const std::string& userId);
+
     CreatedApiKey createApiKey(const http::Request& request, const std::string& name);
 
     void acceptInvitation(const http::Request& request, const std::string& token, const std::string& password);
@@ -77,6 +81,9 @@ private:
     /// Verifies a TOTP or recovery code; returns the TOTP step used (0 for a recovery code).
     std::uint64_t checkSecondFactor(db::Connection& tx, const User& user, const std::string& code);
     User currentUser(const http::Request& request);
+    /// Sets the password through an invitation or reset link (one use, throttled per address).
+    void useLink(const http::Request& request, const std::string& token, const std::string& purpose,
+                 const std::string& password);
 
     TenancyServices& s_;
 };

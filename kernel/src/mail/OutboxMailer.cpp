@@ -25,6 +25,25 @@ namespace relais {
 
 namespace {
 
+// Mail lines end with CRLF (RFC 5322 2.3): texts are written with '\n', and servers such as
+// Exchange refuse bare line feeds.
+std::string crlf(const std::string& text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 32);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\r') {
+            out += "\r\n";
+            if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+        } else if (c == '\n') {
+            out += "\r\n";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 std::string domainOf(const std::string& from) {
     auto at = from.rfind('@');
     if (at == std::string::npos)
@@ -169,17 +188,17 @@ int OutboxMailer::sendDue() {
             msg.set("Reply-To", row.getString("reply_to"));
         if (row.isNull("body_html")) {
             msg.setContentType("text/plain; charset=UTF-8");
-            msg.setContent(row.getString("body_text"),
+            msg.setContent(crlf(row.getString("body_text")),
                            Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
         } else {
             msg.setContentType("multipart/alternative");
             msg.addPart("",
-                        new Poco::Net::StringPartSource(row.getString("body_text"),
+                        new Poco::Net::StringPartSource(crlf(row.getString("body_text")),
                                                         "text/plain; charset=UTF-8"),
                         Poco::Net::MailMessage::CONTENT_INLINE,
                         Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);
             msg.addPart("",
-                        new Poco::Net::StringPartSource(row.getString("body_html"),
+                        new Poco::Net::StringPartSource(crlf(row.getString("body_html")),
                                                         "text/html; charset=UTF-8"),
                         Poco::Net::MailMessage::CONTENT_INLINE,
                         Poco::Net::MailMessage::ENCODING_QUOTED_PRINTABLE);

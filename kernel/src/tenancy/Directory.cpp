@@ -115,7 +115,12 @@ std::optional<Authentication> Directory::forUser(const std::string& userId, cons
     principal->viaCookie = viaCookie;
     Authentication auth;
     if (!user->profileId.empty() && !user->tenantId.empty())
-        if (auto profile = users_.profile(user->tenantId, user->profileId)) auth.allowedIps = profile->allowedIps;
+        if (auto profile = users_.profile(user->tenantId, user->profileId)) {
+            auth.allowedIps = profile->allowedIps;
+            // Whatever the credential (a session opened before the profile changed, an API
+            // key), a profile that wants a second factor gets it before anything else.
+            auth.totpPending = profile->requireTotp && !user->totpEnabled;
+        }
     auth.principal = principal;
     return auth;
 }
@@ -168,7 +173,7 @@ std::optional<Authentication> Directory::authenticateSession(const std::string& 
     auto auth = forUser(s->userId, s->id, "", false);
     if (!auth) return std::nullopt;
     auth->csrfHash = s->csrfHash;
-    auth->totpPending = s->totpPending;
+    auth->totpPending = auth->totpPending || s->totpPending;
     sessions_.touch(hash, now);
     std::lock_guard<std::mutex> lock(mutex_);
     if (byToken_.size() > 100000) byToken_.clear();

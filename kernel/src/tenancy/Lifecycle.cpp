@@ -5,6 +5,7 @@
 
 #include "audit/ChainedJournal.h"
 #include "auth/SessionStore.h"
+#include "auth/Throttle.h"
 #include "crypto/Ed25519.h"
 #include "crypto/KeyStore.h"
 #include "relais/Database.h"
@@ -77,7 +78,18 @@ Tenant Lifecycle::suspendTenant(const std::string& tenantId, const std::string& 
     Tenant t;
     s_.db.transaction([&](db::Connection& tx) {
         t = load(tx, tenantId);
-        if (t.state == "suspended") return;
+        if (t.state == "suspended") {
+            // Already down with its reseller: this suspension is the tenant's own, and outlives
+            // the reseller's.
+            if (t.suspendedWithReseller) {
+                t.suspendedWithReseller = false;
+                t.suspendedReason = reason.empty() ? t.suspendedReason : reason;
+                s_.tenancy.updateTenant(tx, t);
+                journal(tx, t.id, actor, "tenant.suspended", "tenant", t.id, stateDetails("suspended", "suspended", reason));
+                journal(tx, "", actor, "tenant.suspended", "tenant", t.id, stateDetails("suspended", "suspended", reason));
+            }
+            return;
+        }
         if (t.state != "trial" && t.state != "active") throw invalidState(t, "suspended");
         suspendIn(tx, t, reason, false, actor);
     });
@@ -95,6 +107,22 @@ Tenant Lifecycle::resumeTenant(const std::string& tenantId, const Actor& actor) 
         if (!reseller.empty() && reseller[0].getString("state") == "suspended")
             throw Problem(409, "reseller_suspended", "The organisation's reseller is suspended; resume it first.");
         resumeIn(tx, t, actor);
+    });
+    s_.directory.invalidate();
+    return t;
+}
+
+Tenant Lifecycle::activateTenant(const std::string& tenantId, const Actor& actor) {
+    Tenant t;
+    s_.db.transaction([&](db::Connection& tx) {
+        t = load(tx, tenantId);
+        if (t.state == "active") return;
+        if (t.state != "trial") throw invalidState(t, "activated");
+        t.state = "active";
+        t.trialEndsAtMs = 0;
+        s_.tenancy.updateTenant(tx, t);
+        journal(tx, t.id, actor, "tenant.activated", "tenant", t.id, stateDetails("trial", "active"));
+        journal(tx, "", actor, "tenant.activated", "tenant", t.id, stateDetails("trial", "active"));
     });
     s_.directory.invalidate();
     return t;
@@ -248,6 +276,7 @@ DeletionCertificate Lifecycle::purge(const std::string& tenantId, const Actor& a
         auto reseller = tx.query("SELECT name FROM resellers WHERE id = ?", {t.resellerId});
         const auto rows = TenantRows::deleteAll(tx, tenantId);
         const std::int64_t journalEntries = chains_.purgeChain(tx, tenantId);
+        s_.throttle.forgetScope(tx, tenantId);  // its keys name the tenant and its users' e-mails
         std::int64_t rowCount = 0;
         Poco::JSON::Object tables;
         for (const auto& [table, count] : rows) {

@@ -17,7 +17,7 @@ struct DeletionCertificate {
     std::string id;
     std::string tenantId;
     std::string document;   ///< canonical JSON: what was deleted, when, under which journal entry
-    std::string signature;  ///< Ed25519 over `document`, base64
+    std::string signature;  ///< Ed25519 over `document`, hex
     std::int64_t createdAtMs = 0;
 };
 
@@ -41,6 +41,10 @@ public:
     /// now + tenancy.export_window_ms, and are told so by mail.
     Tenant terminateTenant(const std::string& tenantId, const Actor& actor);
 
+    /// A trial becomes a paying tenant before its end (the reseller's decision); an active
+    /// tenant is left as it is. Problem 409 `invalid_state` otherwise.
+    Tenant activateTenant(const std::string& tenantId, const Actor& actor);
+
     /// Suspends the reseller and, with it, its trial and active tenants.
     Reseller suspendReseller(const std::string& resellerId, const std::string& reason, const Actor& actor);
     /// Resumes the reseller and the tenants suspended with it.
@@ -55,7 +59,7 @@ public:
     /// deletion certificate, which outlives the tenant.
     DeletionCertificate purge(const std::string& tenantId, const Actor& actor);
 
-    /// The public key that verifies deletion certificates (32 bytes, base64).
+    /// The public key that verifies deletion certificates (32 bytes, hex).
     std::string certificateKey();
     std::optional<DeletionCertificate> certificate(const std::string& id);
     std::optional<DeletionCertificate> certificateOfTenant(const std::string& tenantId);

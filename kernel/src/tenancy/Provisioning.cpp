@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -193,7 +194,7 @@ bool Provisioning::updateTenant(db::Connection& tx, Tenant& t, const Poco::JSON:
         fieldValue = value;
         changed.set(name, value);
     };
-    if (field::has(body, "tenant_id") && body.getValue<std::string>("tenant_id") != t.id)
+    if (field::has(body, "tenant_id") && body.get("tenant_id").toString() != t.id)
         throw Problem(400, "tenant_mismatch", "The body names another organisation than the one addressed.",
                       {{"tenant_id", "does not match"}});
     if (field::has(body, "name")) set(t.name, field::text(body, "name", 200), "name");
@@ -316,6 +317,11 @@ void Provisioning::applyManifest(const std::string& path, std::ostream& out) {
                     auto u = list->getObject(static_cast<unsigned>(i));
                     NewUser spec{field::email(*u, "email"), field::text(*u, "name", 200), field::text(*u, "role", 32),
                                  field::optionalText(*u, "password", 256), "", field::optionalText(*u, "language", 2), ""};
+                    // A manifest makes reseller admins and tenant users, never operators.
+                    if (tenantId.empty() ? spec.role != "reseller_admin"
+                                         : spec.role != "user" && spec.role != "tenant_admin")
+                        throw Problem::invalidField("role", spec.email + ": " +
+                                                                (tenantId.empty() ? "reseller_admin" : "user or tenant_admin"));
                     auto current = s_.users.byEmail(tx, UserStore::scopeOf(tenantId), spec.email);
                     if (!current) {
                         auto created = createUser(tx, tenantId, tenantId.empty() ? resellerId : "", spec, base,
@@ -324,11 +330,19 @@ void Provisioning::applyManifest(const std::string& path, std::ostream& out) {
                         if (!created.generatedPassword.empty()) report << ", password: " << created.generatedPassword;
                         else if (created.user.state == "invited") report << ", invitation mailed";
                         report << "\n";
+                    } else if (tenantId.empty() && current->resellerId != resellerId) {
+                        throw Problem::invalidField("admins", spec.email + " is an account of another reseller or an operator");
                     } else if (current->name != spec.name || current->role != spec.role) {
-                        current->name = spec.name;
-                        current->role = spec.role;
-                        s_.users.update(tx, *current);
-                        journal(tx, tenantId, actor, "user.updated", "user", current->id);
+                        if (tenantId.empty()) {
+                            current->name = spec.name;
+                            s_.users.update(tx, *current);
+                            journal(tx, tenantId, actor, "user.updated", "user", current->id);
+                        } else {
+                            Poco::JSON::Object change;
+                            change.set("name", spec.name);
+                            change.set("role", spec.role);
+                            updateUser(tx, tenantId, current->id, change, actor);  // with its guards
+                        }
                         report << "user      " << spec.email << " (" << label << "): updated\n";
                     } else {
                         report << "user      " << spec.email << " (" << label << "): unchanged\n";
@@ -354,8 +368,17 @@ void Provisioning::applyManifest(const std::string& path, std::ostream& out) {
                            << "\n";
                 }
                 if (auto modules = spec->getObject("modules")) {
+                    const Plan* plan = s_.plans.find(t.planId);
+                    const auto offered = s_.plans.modules();
                     for (const auto& [module, value] : *modules) {
-                        const bool enabled = value.convert<bool>();
+                        if (!value.isBoolean()) throw Problem::invalidField("modules." + module, "true or false");
+                        const bool enabled = value.extract<bool>();
+                        if (std::find(offered.begin(), offered.end(), module) == offered.end())
+                            throw Problem::invalidField("modules." + module, "no plan offers this module");
+                        if (enabled && !(plan && plan->allows(module)))
+                            throw Problem(403, "module_not_in_plan",
+                                          "The plan '" + t.planId + "' does not include the module '" + module + "'.",
+                                          {{"modules." + module, "not in the plan"}});
                         auto it = t.modules.find(module);
                         if (it == t.modules.end() || it->second != enabled) {
                             s_.tenancy.setModule(tx, t.id, module, enabled);

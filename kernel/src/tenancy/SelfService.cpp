@@ -93,13 +93,14 @@ Tenant SelfService::confirmTrial(const http::Request& req, const std::string& to
                              {sha256Hex(token), nowMs()});
         if (rows.empty()) return;
         const auto& r = rows[0];
-        Poco::JSON::Object spec, contact;
+        Poco::JSON::Object spec;
+        Poco::JSON::Object::Ptr contact = new Poco::JSON::Object;
         spec.set("slug", r.getString("slug"));
         spec.set("name", r.getString("company"));
         spec.set("plan", s_.settings.trialPlan);
         if (!r.isNull("siren")) spec.set("siren", r.getString("siren"));
-        contact.set("name", r.getString("name"));
-        contact.set("email", r.getString("email"));
+        contact->set("name", r.getString("name"));
+        contact->set("email", r.getString("email"));
         spec.set("contact", contact);
         Actor actor;
         actor.type = "anonymous";

@@ -35,8 +35,10 @@ TenancySettings readSettings(const Config& c) {
     TenancySettings s;
     s.platformDomain = c.getString("platform.domain");
     s.publicUrl = c.getString("http.public_url");
+    // With port 0 (any free port) the real one is known once listening (setListeningPort).
+    const std::int64_t port = c.getInt("http.port");
     s.defaultBase = s.publicUrl.empty() ? std::string(c.getBool("tls.enabled") ? "https" : "http") + "://" +
-                                              s.platformDomain + ":" + std::to_string(c.getInt("http.port"))
+                                              s.platformDomain + (port ? ":" + std::to_string(port) : "")
                                         : s.publicUrl;
     for (const auto& text : c.getList("http.trusted_proxies")) {
         auto range = IpRange::parse(text);

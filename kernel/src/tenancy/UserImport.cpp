@@ -50,7 +50,7 @@ ImportReport UserImport::run(const std::string& tenantId, const std::string& csv
                       "The file is not UTF-8 (line " + std::to_string(e.line()) +
                           "). In Excel, save it as \"CSV UTF-8 (délimité par des virgules)\".");
     } catch (const CsvError& e) {
-        throw Problem(400, "invalid_csv", "Line " + std::to_string(e.line()) + ": " + e.what());
+        throw Problem(400, "invalid_csv", e.what());
     }
     const std::string emailCol = columnOf(table, {"email", "e-mail", "courriel", "mail", "adresse e-mail"});
     const std::string nameCol = columnOf(table, {"name", "nom", "nom complet"});
@@ -70,9 +70,10 @@ ImportReport UserImport::run(const std::string& tenantId, const std::string& csv
             report.errors.push_back({record.line, "not a valid e-mail address: '" + table.field(record, emailCol) + "'"});
             continue;
         }
-        std::string name = nameCol.empty() ? "" : table.field(record, nameCol);
-        if (name.empty()) name = email.substr(0, email.find('@'));
-        const std::string role = roleOf(roleCol.empty() ? "" : table.field(record, roleCol));
+        // An empty cell leaves an existing account as it is (a new one gets a default).
+        const std::string name = nameCol.empty() ? "" : table.field(record, nameCol);
+        const std::string roleText = roleCol.empty() ? "" : table.field(record, roleCol);
+        const std::string role = roleOf(roleText);
         if (role.empty()) {
             report.errors.push_back({record.line, "unknown role '" + table.field(record, roleCol) +
                                                       "': user or tenant_admin"});
@@ -95,7 +96,7 @@ ImportReport UserImport::run(const std::string& tenantId, const std::string& csv
                 if (!existing) {
                     NewUser spec;
                     spec.email = email;
-                    spec.name = name;
+                    spec.name = name.empty() ? email.substr(0, email.find('@')) : name;
                     spec.role = role;
                     spec.profileId = profileId;
                     provisioning_.createUser(tx, tenantId, "", spec, base, organisation, actor);
@@ -103,11 +104,11 @@ ImportReport UserImport::run(const std::string& tenantId, const std::string& csv
                     return;
                 }
                 Poco::JSON::Object change;
-                if (existing->name != name) change.set("name", name);
-                // Without a role column, a line renames; it never demotes an administrator.
-                if (!roleCol.empty() && existing->role != role) change.set("role", role);
-                if (!profileCol.empty() && existing->profileId != profileId)
-                    change.set("profile_id", profileId.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(profileId));
+                if (!name.empty() && existing->name != name) change.set("name", name);
+                // Without a role, a line never demotes an administrator; without a profile, it
+                // never lifts the user's restrictions.
+                if (!roleText.empty() && existing->role != role) change.set("role", role);
+                if (!profileId.empty() && existing->profileId != profileId) change.set("profile_id", profileId);
                 if (change.size() == 0) {
                     ++report.skipped;
                     return;

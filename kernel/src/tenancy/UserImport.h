@@ -26,7 +26,8 @@ struct ImportReport {
 /// (user or tenant_admin; utilisateur or administrateur) and profile (a profile's name or id),
 /// in any order, with French headers accepted (courriel, nom, rôle, profil). Each line is
 /// applied in a transaction of its own, so a bad line never stops the good ones; a new user
-/// receives an invitation mail. Lines for existing accounts update name, role and profile.
+/// receives an invitation mail. Lines for existing accounts update name, role and profile from
+/// the cells that are not empty: an empty cell never demotes, renames or lifts a restriction.
 class UserImport {
 public:
     UserImport(TenancyServices& services, Provisioning& provisioning) : s_(services), provisioning_(provisioning) {}

@@ -228,6 +228,14 @@ void UserStore::insertToken(db::Connection& tx, const std::string& hash, const s
                {hash, userId, purpose, nowMs(), expiresAtMs});
 }
 
+std::optional<std::string> UserStore::tokenOwner(const std::string& hash, const std::string& purpose) {
+    auto rows = db_.query("SELECT user_id FROM user_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL"
+                          " AND expires_at > ?",
+                          {hash, purpose, nowMs()});
+    if (rows.empty()) return std::nullopt;
+    return rows[0].getString("user_id");
+}
+
 std::optional<std::string> UserStore::consumeToken(db::Connection& tx, const std::string& hash, const std::string& purpose) {
     auto rows = tx.query("SELECT user_id FROM user_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL"
                          " AND expires_at > ?",

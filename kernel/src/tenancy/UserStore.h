@@ -88,6 +88,8 @@ public:
 
     void insertToken(db::Connection& tx, const std::string& hash, const std::string& userId, const std::string& purpose,
                      std::int64_t expiresAtMs);
+    /// The user of an unused, unexpired token of that purpose, without using it.
+    std::optional<std::string> tokenOwner(const std::string& hash, const std::string& purpose);
     /// The user of an unused, unexpired token of that purpose, which is then used up.
     std::optional<std::string> consumeToken(db::Connection& tx, const std::string& hash, const std::string& purpose);
 

@@ -907,9 +907,11 @@ public:
         const std::string office =
             createProfile(R"({"name":"Bureau","allowed_ips":["192.0.2.0/24","2001:db8:1::/48"]})");
         auto user = relais::test::createUser(runtime(), acme_.id, "user", "ip@acme.example");
+        // Logged in before the profile restricts them: the restriction applies to the session
+        // at once.
+        const std::string token = relais::test::login(port(), acme_.host, user.email).token;
         ASSERT_STATUS(200, admin("PATCH", "/api/v1/admin/users/" + user.id,
                                  R"({"profile_id":")" + office + "\"}"));
-        const std::string token = relais::test::login(port(), acme_.host, user.email).token;
         auto from = [&](const std::string& forwardedFor) {
             return as(token, "GET", "/api/v1/me", {}, "application/json",
                       {{"X-Forwarded-For", forwardedFor}});
@@ -923,11 +925,19 @@ public:
         ASSERT_PROBLEM(from("2001:db8:2::1"), 403, "ip_not_allowed", "");
         // Straight from the proxy itself, the client is 127.0.0.1, outside the ranges.
         ASSERT_PROBLEM(as(token, "GET", "/api/v1/me"), 403, "ip_not_allowed", "");
+        // Outside the ranges no session is even opened; inside, it is.
+        const std::string credentials =
+            R"({"email":"ip@acme.example","password":")" + std::string(relais::test::kPassword) + "\"}";
+        ASSERT_PROBLEM(as("", "POST", "/api/v1/auth/login", credentials, "application/json",
+                          {{"X-Forwarded-For", "198.51.100.8"}}),
+                       403, "ip_not_allowed", "");
+        ASSERT_STATUS(200, as("", "POST", "/api/v1/auth/login", credentials, "application/json",
+                              {{"X-Forwarded-For", "192.0.2.11"}}));
 
         auto refused = journal("action=auth.ip_refused");
-        CPPUNIT_ASSERT_EQUAL(std::size_t{4}, refused.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t{5}, refused.size());
         const std::vector<std::string> ips = {"198.51.100.7", "198.51.100.7", "2001:db8:2::1",
-                                              "127.0.0.1"};
+                                              "127.0.0.1", "198.51.100.8"};
         for (std::size_t i = 0; i < refused.size(); ++i) {
             CPPUNIT_ASSERT_EQUAL(ips[i], str(refused[i], "ip"));
             CPPUNIT_ASSERT_EQUAL(user.id, str(refused[i]->getObject("actor"), "id"));
@@ -944,9 +954,9 @@ public:
         const std::string office =
             createProfile(R"({"name":"Bureau","allowed_ips":["192.0.2.0/24"]})");
         auto user = relais::test::createUser(runtime(), acme_.id, "user", "ip@acme.example");
+        const std::string token = relais::test::login(port(), acme_.host, user.email).token;
         ASSERT_STATUS(200, admin("PATCH", "/api/v1/admin/users/" + user.id,
                                  R"({"profile_id":")" + office + "\"}"));
-        const std::string token = relais::test::login(port(), acme_.host, user.email).token;
         // The header comes from the client itself: the address is the peer's, 127.0.0.1.
         ASSERT_PROBLEM(as(token, "GET", "/api/v1/me", {}, "application/json",
                           {{"X-Forwarded-For", "192.0.2.10"}}),

@@ -244,6 +244,13 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
                     res.sendEmpty(204);
                 }});
 
+    routes.add({"POST", "/api/v1/admin/users/{id}/totp/reset",
+                [&sub](http::Request& req, http::Response& res) {
+                    requireAdmin(req);
+                    sub.logins().resetTotp(req, req.tenant()->id, req.param("id"));
+                    res.sendEmpty(204);
+                }});
+
     // --- Profiles ----------------------------------------------------------------------------
     routes.add({"GET", "/api/v1/admin/profiles",
                 [&s](http::Request& req, http::Response& res) {

@@ -12,6 +12,7 @@
 #include "relais/http/Route.h"
 #include "storage/EncryptedFileStore.h"
 #include "tenancy/Audit.h"
+#include "tenancy/Directory.h"
 #include "tenancy/Lifecycle.h"
 #include "tenancy/Links.h"
 #include "tenancy/PlanCatalog.h"
@@ -280,6 +281,7 @@ void PlatformRoutes::registerWith(http::RouteRegistry& routes) {
                         t = *s.tenancy.tenant(tx, t.id);
                         prov.updateTenant(tx, t, *body, Actor::of(req));
                     });
+                    s.directory.invalidate();
                     http::sendJson(res, 200, repr::tenant(*s.tenancy.tenant(t.id), s.settings.platformDomain));
                 },
                 kPlatform, kJsonLimit});
@@ -298,6 +300,14 @@ void PlatformRoutes::registerWith(http::RouteRegistry& routes) {
                     visibleTenant(req, s, req.param("id"));
                     http::sendJson(res, 200,
                                    repr::tenant(life.resumeTenant(req.param("id"), Actor::of(req)), s.settings.platformDomain));
+                },
+                kPlatform});
+
+    routes.add({"POST", "/api/v1/tenants/{id}/activate",
+                [&s, &life](http::Request& req, http::Response& res) {
+                    visibleTenant(req, s, req.param("id"));
+                    http::sendJson(res, 200, repr::tenant(life.activateTenant(req.param("id"), Actor::of(req)),
+                                                          s.settings.platformDomain));
                 },
                 kPlatform});
 
