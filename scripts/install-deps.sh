@@ -17,7 +17,7 @@ build_pkgs="make g++ cmake ninja-build pkg-config git ca-certificates
   libpoco-dev libssl-dev openssl libsqlite3-dev libmysqlcppconn-dev
   libboost-dev libboost-filesystem-dev libcppunit-dev libargon2-dev"
 
-test_pkgs="mariadb-server-core mariadb-client-core python3 python3-aiosmtpd curl unzip
+test_pkgs="mariadb-server-core mariadb-client-core python3 python3-aiosmtpd curl unzip p7zip-full
   procps iproute2"
 
 bench_pkgs="wrk nginx-light curl"
