@@ -78,6 +78,16 @@ HttpResult call(std::uint16_t port, const std::string& host, const std::string& 
     return http(port, method, path, body, body.empty() ? std::string() : contentType, headers);
 }
 
+Poco::JSON::Object::Ptr jsonObject(const std::string& text) {
+    try {
+        auto o = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+        if (o) return o;
+    } catch (const std::exception&) {
+    }
+    CPPUNIT_FAIL("not a JSON object: " + text.substr(0, 300));
+    return nullptr;
+}
+
 std::string problemCode(const HttpResult& result) {
     try {
         auto json = Poco::JSON::Parser().parse(result.body).extract<Poco::JSON::Object::Ptr>();

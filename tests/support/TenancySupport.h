@@ -4,6 +4,8 @@
 #include <map>
 #include <string>
 
+#include <Poco/JSON/Object.h>
+
 #include "TestSupport.h"
 
 namespace relais {
@@ -51,6 +53,9 @@ HttpResult call(std::uint16_t port, const std::string& host, const std::string& 
                 const std::string& path, const std::string& body = {},
                 const std::string& contentType = "application/json",
                 std::map<std::string, std::string> headers = {});
+
+/// A JSON object body (fails the test when it is not one).
+Poco::JSON::Object::Ptr jsonObject(const std::string& text);
 
 /// The "code" member of a problem body, or "".
 std::string problemCode(const HttpResult& result);

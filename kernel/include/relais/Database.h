@@ -30,6 +30,10 @@ public:
     Value(double v) : type_(Type::Real), real_(v) {}
     Value(std::string v) : type_(Type::Text), text_(std::move(v)) {}
     Value(const char* v) : type_(Type::Text), text_(v) {}
+    /// NULL for empty text: optional text columns.
+    static Value textOrNull(const std::string& s) { return s.empty() ? Value() : Value(s); }
+    /// NULL for 0: optional time columns (UTC milliseconds).
+    static Value timeOrNull(std::int64_t ms) { return ms == 0 ? Value() : Value(static_cast<long long>(ms)); }
 
     Type type() const { return type_; }
     bool isNull() const { return type_ == Type::Null; }

@@ -18,21 +18,19 @@ Reseller resellerFrom(const db::Row& r) {
                     r.getInt("updated_at")};
 }
 
-db::Value nullable(const std::string& s) { return s.empty() ? db::Value() : db::Value(s); }
-db::Value nullableTime(std::int64_t ms) { return ms == 0 ? db::Value() : db::Value(static_cast<long long>(ms)); }
 
 }  // namespace
 
 void TenancyStore::insertReseller(db::Connection& tx, const Reseller& r) {
     tx.execute("INSERT INTO resellers (id, name, contact_email, state, suspended_reason, created_at, updated_at)"
                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-               {r.id, r.name, r.contactEmail, r.state, nullable(r.suspendedReason), r.createdAtMs, r.updatedAtMs});
+               {r.id, r.name, r.contactEmail, r.state, db::Value::textOrNull(r.suspendedReason), r.createdAtMs, r.updatedAtMs});
 }
 
 void TenancyStore::updateReseller(db::Connection& tx, const Reseller& r) {
     tx.execute("UPDATE resellers SET name = ?, contact_email = ?, state = ?, suspended_reason = ?, updated_at = ?"
                " WHERE id = ?",
-               {r.name, r.contactEmail, r.state, nullable(r.suspendedReason), nowMs(), r.id});
+               {r.name, r.contactEmail, r.state, db::Value::textOrNull(r.suspendedReason), nowMs(), r.id});
     bumpEpoch(tx);
 }
 
@@ -57,11 +55,11 @@ std::vector<Reseller> TenancyStore::resellers() {
 void TenancyStore::insertTenant(db::Connection& tx, const Tenant& t) {
     tx.execute(std::string("INSERT INTO tenants (") + kTenantColumns +
                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               {t.id, t.slug, t.resellerId, t.name, nullable(t.siren), t.address, t.contactName, t.contactEmail,
-                t.contactPhone, t.state, nullable(t.stateBeforeSuspension), nullable(t.suspendedReason),
+               {t.id, t.slug, t.resellerId, t.name, db::Value::textOrNull(t.siren), t.address, t.contactName, t.contactEmail,
+                t.contactPhone, t.state, db::Value::textOrNull(t.stateBeforeSuspension), db::Value::textOrNull(t.suspendedReason),
                 t.suspendedWithReseller ? 1 : 0, t.planId, t.language, t.defaultExpiryDays, t.maxExpiryDays,
-                nullableTime(t.trialEndsAtMs), nullableTime(t.terminatedAtMs), nullableTime(t.exportUntilMs),
-                nullableTime(t.purgedAtMs), t.createdAtMs, t.updatedAtMs});
+                db::Value::timeOrNull(t.trialEndsAtMs), db::Value::timeOrNull(t.terminatedAtMs), db::Value::timeOrNull(t.exportUntilMs),
+                db::Value::timeOrNull(t.purgedAtMs), t.createdAtMs, t.updatedAtMs});
     bumpEpoch(tx);
 }
 
@@ -70,11 +68,11 @@ void TenancyStore::updateTenant(db::Connection& tx, const Tenant& t) {
                " contact_email = ?, contact_phone = ?, state = ?, state_before_suspension = ?, suspended_reason = ?,"
                " suspended_with_reseller = ?, plan_id = ?, language = ?, default_expiry_days = ?, max_expiry_days = ?,"
                " trial_ends_at = ?, terminated_at = ?, export_until = ?, purged_at = ?, updated_at = ? WHERE id = ?",
-               {t.slug, t.resellerId, t.name, nullable(t.siren), t.address, t.contactName, t.contactEmail,
-                t.contactPhone, t.state, nullable(t.stateBeforeSuspension), nullable(t.suspendedReason),
+               {t.slug, t.resellerId, t.name, db::Value::textOrNull(t.siren), t.address, t.contactName, t.contactEmail,
+                t.contactPhone, t.state, db::Value::textOrNull(t.stateBeforeSuspension), db::Value::textOrNull(t.suspendedReason),
                 t.suspendedWithReseller ? 1 : 0, t.planId, t.language, t.defaultExpiryDays, t.maxExpiryDays,
-                nullableTime(t.trialEndsAtMs), nullableTime(t.terminatedAtMs), nullableTime(t.exportUntilMs),
-                nullableTime(t.purgedAtMs), nowMs(), t.id});
+                db::Value::timeOrNull(t.trialEndsAtMs), db::Value::timeOrNull(t.terminatedAtMs), db::Value::timeOrNull(t.exportUntilMs),
+                db::Value::timeOrNull(t.purgedAtMs), nowMs(), t.id});
     bumpEpoch(tx);
 }
 

@@ -13,8 +13,6 @@ const char* kUserColumns =
     "id, scope, tenant_id, reseller_id, email, name, role, state, password_hash, password_changed_at, profile_id,"
     " language, totp_secret, totp_enabled, totp_last_step, last_login_at, created_at, updated_at";
 
-db::Value nullable(const std::string& s) { return s.empty() ? db::Value() : db::Value(s); }
-db::Value nullableTime(std::int64_t ms) { return ms == 0 ? db::Value() : db::Value(static_cast<long long>(ms)); }
 
 User userFrom(const db::Row& r) {
     User u;
@@ -72,19 +70,19 @@ Profile profileFrom(const db::Row& r) {
 void UserStore::insert(db::Connection& tx, const User& u) {
     tx.execute(std::string("INSERT INTO users (") + kUserColumns +
                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               {u.id, u.scope, nullable(u.tenantId), nullable(u.resellerId), u.email, u.name, u.role, u.state,
-                nullable(u.passwordHash), nullableTime(u.passwordChangedAtMs), nullable(u.profileId),
-                nullable(u.language), nullable(u.totpSecret), u.totpEnabled ? 1 : 0, u.totpLastStep,
-                nullableTime(u.lastLoginAtMs), u.createdAtMs, u.updatedAtMs});
+               {u.id, u.scope, db::Value::textOrNull(u.tenantId), db::Value::textOrNull(u.resellerId), u.email, u.name, u.role, u.state,
+                db::Value::textOrNull(u.passwordHash), db::Value::timeOrNull(u.passwordChangedAtMs), db::Value::textOrNull(u.profileId),
+                db::Value::textOrNull(u.language), db::Value::textOrNull(u.totpSecret), u.totpEnabled ? 1 : 0, u.totpLastStep,
+                db::Value::timeOrNull(u.lastLoginAtMs), u.createdAtMs, u.updatedAtMs});
 }
 
 void UserStore::update(db::Connection& tx, const User& u) {
     tx.execute("UPDATE users SET email = ?, name = ?, role = ?, state = ?, password_hash = ?, password_changed_at = ?,"
                " profile_id = ?, language = ?, totp_secret = ?, totp_enabled = ?, totp_last_step = ?, last_login_at = ?,"
                " reseller_id = ?, updated_at = ? WHERE id = ? AND scope = ?",
-               {u.email, u.name, u.role, u.state, nullable(u.passwordHash), nullableTime(u.passwordChangedAtMs),
-                nullable(u.profileId), nullable(u.language), nullable(u.totpSecret), u.totpEnabled ? 1 : 0,
-                u.totpLastStep, nullableTime(u.lastLoginAtMs), nullable(u.resellerId), nowMs(), u.id, u.scope});
+               {u.email, u.name, u.role, u.state, db::Value::textOrNull(u.passwordHash), db::Value::timeOrNull(u.passwordChangedAtMs),
+                db::Value::textOrNull(u.profileId), db::Value::textOrNull(u.language), db::Value::textOrNull(u.totpSecret), u.totpEnabled ? 1 : 0,
+                u.totpLastStep, db::Value::timeOrNull(u.lastLoginAtMs), db::Value::textOrNull(u.resellerId), nowMs(), u.id, u.scope});
 }
 
 void UserStore::remove(db::Connection& tx, const std::string& scope, const std::string& id) {

@@ -17,9 +17,7 @@ using relais::test::call;
 
 namespace {
 
-Poco::JSON::Object::Ptr json(const std::string& text) {
-    return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
-}
+Poco::JSON::Object::Ptr json(const std::string& text) { return relais::test::jsonObject(text); }
 
 bool hasParams(const std::string& pattern) { return pattern.find('{') != std::string::npos; }
 

@@ -25,9 +25,7 @@ using relais::test::problemCode;
 
 namespace {
 
-Poco::JSON::Object::Ptr json(const std::string& text) {
-    return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
-}
+Poco::JSON::Object::Ptr json(const std::string& text) { return relais::test::jsonObject(text); }
 
 // Stores `content` as a sealed file of the tenant through the kernel's storage API.
 std::string storeFile(relais::Runtime& rt, const std::string& tenantId, const std::string& content) {
