@@ -275,8 +275,10 @@ void LoginService::disableTotp(const http::Request& req, const std::string& pass
     s_.db.transaction([&](db::Connection& tx) {
         s_.users.update(tx, user);
         s_.users.replaceRecoveryCodes(tx, user.id, {});
+        s_.tenancy.bumpEpoch(tx);  // a profile that wants a factor restricts the user again
         s_.journal.append(tx, auditEntry(req, "auth.totp_disabled", "user", user.id));
     });
+    s_.directory.invalidate();
 }
 
 void LoginService::resetTotp(const http::Request& req, const std::string& tenantId, const std::string& userId) {
@@ -352,7 +354,7 @@ void LoginService::useLink(const http::Request& req, const std::string& token, c
         e.actor = {current->role, current->id, current->email};
         s_.journal.append(tx, e);
     });
-    s_.throttle.succeeded(limits);
+    s_.throttle.undo(limits);  // the address's own count: only this attempt is taken back
     s_.directory.invalidate();
 }
 

@@ -39,6 +39,10 @@ void SessionStore::touch(const std::string& id, std::int64_t atMs) {
     db_.execute("UPDATE sessions SET last_seen_at = ? WHERE id = ?", {atMs, id});
 }
 
+std::uint64_t SessionStore::removeExpired(std::int64_t now, std::int64_t idleMs) {
+    return db_.execute("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?", {now, now - idleMs});
+}
+
 void SessionStore::remove(const std::string& id) { db_.execute("DELETE FROM sessions WHERE id = ?", {id}); }
 
 std::uint64_t SessionStore::removeAllOf(db::Connection& tx, const std::string& userId, const std::string& keepId) {

@@ -49,6 +49,8 @@ public:
     bool removeByPublicId(const std::string& userId, const std::string& publicId);
     std::vector<Session> listOf(const std::string& userId);
     void clearTotpPending(db::Connection& tx, const std::string& userId);
+    /// Deletes sessions past their absolute expiry or idle longer than `idleMs`; returns how many.
+    std::uint64_t removeExpired(std::int64_t nowMs, std::int64_t idleMs);
 
     void insertKey(db::Connection& tx, const ApiKey& key, const std::string& keyHash);
     /// {key id, user id} of a key hash.

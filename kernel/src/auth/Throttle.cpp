@@ -104,6 +104,10 @@ void Throttle::ensureRows(db::Connection& tx, const std::vector<Limit>& limits) 
     for (const auto& l : limits) tx.execute(insert, {l.key});
 }
 
+std::uint64_t Throttle::removeStale(std::int64_t now) {
+    return db_.execute("DELETE FROM auth_throttle WHERE last_failure_at < ? AND blocked_until < ?", {now - kWindowMs, now});
+}
+
 void Throttle::forgetScope(db::Connection& tx, const std::string& scope) {
     for (const std::string& prefix : {"acct:" + scope + ":", "reset:" + scope + ":"})
         tx.execute("DELETE FROM auth_throttle WHERE SUBSTR(throttle_key, 1, ?) = ?",

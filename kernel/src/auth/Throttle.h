@@ -40,6 +40,8 @@ public:
     void undo(const std::vector<Limit>& limits);
     /// Clears a key.
     void clear(const std::string& key);
+    /// Deletes counts older than the 15-minute window whose block has ended.
+    std::uint64_t removeStale(std::int64_t nowMs);
     /// Forgets every per-account key of a scope (a purged tenant), inside `tx`.
     void forgetScope(db::Connection& tx, const std::string& scope);
 

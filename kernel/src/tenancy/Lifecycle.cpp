@@ -83,7 +83,7 @@ Tenant Lifecycle::suspendTenant(const std::string& tenantId, const std::string& 
             // the reseller's.
             if (t.suspendedWithReseller) {
                 t.suspendedWithReseller = false;
-                t.suspendedReason = reason.empty() ? t.suspendedReason : reason;
+                t.suspendedReason = reason;
                 s_.tenancy.updateTenant(tx, t);
                 journal(tx, t.id, actor, "tenant.suspended", "tenant", t.id, stateDetails("suspended", "suspended", reason));
                 journal(tx, "", actor, "tenant.suspended", "tenant", t.id, stateDetails("suspended", "suspended", reason));

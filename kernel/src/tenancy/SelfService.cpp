@@ -165,6 +165,11 @@ std::string SelfService::requestQuote(const http::Request& req, const Poco::JSON
     return q.id;
 }
 
+std::uint64_t SelfService::removeStaleSignups(std::int64_t now) {
+    return s_.db.execute("DELETE FROM signup_requests WHERE confirmed_at IS NULL AND expires_at < ?",
+                         {now - 7LL * 24 * 3600 * 1000});
+}
+
 std::vector<QuoteRequest> SelfService::quotes(const std::string& after, int limit) {
     std::vector<QuoteRequest> out;
     std::string sql = "SELECT * FROM quote_requests";

@@ -49,6 +49,8 @@ public:
 
     /// Stores a quote request; returns its id.
     std::string requestQuote(const http::Request& request, const Poco::JSON::Object& body);
+    /// Deletes sign-ups never confirmed, a week after their link expired.
+    std::uint64_t removeStaleSignups(std::int64_t nowMs);
     /// Quote requests, newest first, after the cursor key `after` ("<created_at>|<id>" of the
     /// last one seen; "" for the first page).
     std::vector<QuoteRequest> quotes(const std::string& after, int limit);

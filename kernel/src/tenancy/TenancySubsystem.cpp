@@ -19,7 +19,9 @@
 #include "tenancy/Directory.h"
 #include "tenancy/Lifecycle.h"
 #include "tenancy/PlanCatalog.h"
+#include "relais/Time.h"
 #include "tenancy/Provisioning.h"
+#include "tenancy/SelfService.h"
 #include "tenancy/TenancyStore.h"
 #include "tenancy/TenantExport.h"
 #include "tenancy/UserStore.h"
@@ -115,6 +117,14 @@ void TenancySubsystem::registerWith(http::RouteRegistry& routes, http::Dispatche
     PlatformRoutes(*this).registerWith(routes);
     AdminRoutes(*this).registerWith(routes);
     lifecycle_->registerJobs(jobs, purgeIntervalMs_);
+    // Expired secrets do not linger: sessions, links, lockout counts, unconfirmed sign-ups.
+    jobs.addPeriodic("tenancy.cleanup", purgeIntervalMs_, [this](JobContext&) {
+        const std::int64_t now = nowMs();
+        sessions_->removeExpired(now, settings_.sessionIdleMs);
+        users_->removeStaleTokens(now);
+        throttle_->removeStale(now);
+        SelfService(*services_, *provisioning_).removeStaleSignups(now);
+    });
 }
 
 bool TenancySubsystem::hasOperator() { return !users_->operators().empty(); }

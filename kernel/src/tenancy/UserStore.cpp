@@ -155,6 +155,10 @@ std::int64_t UserStore::countWithProfile(db::Connection& tx, const std::string& 
         .getInt("n");
 }
 
+std::uint64_t UserStore::removeStaleTokens(std::int64_t now) {
+    return db_.execute("DELETE FROM user_tokens WHERE expires_at <= ? OR used_at <= ?", {now, now - 24LL * 3600 * 1000});
+}
+
 void UserStore::revokeLinks(db::Connection& tx, const std::string& userId) {
     tx.execute("DELETE FROM user_tokens WHERE user_id = ? AND used_at IS NULL", {userId});
 }

@@ -72,6 +72,8 @@ public:
     std::int64_t countActiveAdmins(db::Connection& tx, const std::string& tenantId);
     /// Users of a tenant holding a profile.
     std::int64_t countWithProfile(db::Connection& tx, const std::string& tenantId, const std::string& profileId);
+    /// Deletes links expired or used more than a day ago; returns how many.
+    std::uint64_t removeStaleTokens(std::int64_t nowMs);
     /// Voids the user's unused invitation and reset links.
     void revokeLinks(db::Connection& tx, const std::string& userId);
 

@@ -17,6 +17,7 @@
 #include "relais/FileStore.h"
 #include "relais/Random.h"
 #include "relais/Sha256.h"
+#include "relais/Time.h"
 #include "runtime/Runtime.h"
 
 namespace fs = std::filesystem;
@@ -62,6 +63,7 @@ class LifecycleTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(LifecycleTest);
     CPPUNIT_TEST(terminateExportPurgeLeavesNothing);
     CPPUNIT_TEST(theOperatorCanPurgeOnlyTerminatedTenants);
+    CPPUNIT_TEST(expiredSecretsDoNotLinger);
     CPPUNIT_TEST_SUITE_END();
 
     relais::test::TempDir dir_;
@@ -244,6 +246,42 @@ public:
         r = call(port, "localhost", relais::test::login(port, "localhost", strangerAdmin.email).token, "GET",
                  "/api/v1/tenants/" + acme.id + "/deletion-certificate");
         CPPUNIT_ASSERT_EQUAL(404, r.status);
+    }
+
+    // The tenancy.cleanup job deletes expired sessions, stale links and old lockout counts, and
+    // leaves live ones alone.
+    void expiredSecretsDoNotLinger() {
+        auto settings = relais::test::baseSettings(dir_, *db_);
+        settings["tenancy.purge_interval_ms"] = "200";
+        relais::test::TestServer server(settings);
+        auto& rt = server.runtime();
+        auto acme = relais::test::createTenant(rt, "acme", "pro");
+        auto user = relais::test::createUser(rt, acme.id, "user", "marie@acme.example");
+        const auto live = relais::test::login(server.port(), acme.host, user.email);
+        auto& db = rt.database();
+        const long long now = relais::nowMs();
+        const long long day = 24LL * 3600 * 1000;
+        db.execute("INSERT INTO sessions (id, public_id, user_id, csrf_hash, created_at, last_seen_at, expires_at, ip,"
+                   " user_agent, totp_pending) VALUES ('old-absolute', 'ss_a', ?, 'x', ?, ?, ?, '127.0.0.1', 'test', 0)",
+                   {user.id, now - 2 * day, now - 1000, now - 1000});
+        db.execute("INSERT INTO sessions (id, public_id, user_id, csrf_hash, created_at, last_seen_at, expires_at, ip,"
+                   " user_agent, totp_pending) VALUES ('old-idle', 'ss_b', ?, 'x', ?, ?, ?, '127.0.0.1', 'test', 0)",
+                   {user.id, now - 2 * day, now - 2 * day, now + day});
+        db.execute("INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES"
+                   " ('stale-link', ?, 'password_reset', ?, ?)",
+                   {user.id, now - day, now - 1000});
+        db.execute("INSERT INTO auth_throttle (throttle_key, failures, last_failure_at, blocked_until) VALUES"
+                   " ('ip:192.0.2.1', 3, ?, 0)",
+                   {now - day});
+        auto count = [&](const std::string& sql) { return db.query(sql)[0].getInt("n"); };
+        relais::test::waitUntil(
+            [&] {
+                return count("SELECT COUNT(*) AS n FROM sessions WHERE id IN ('old-absolute', 'old-idle')") == 0 &&
+                       count("SELECT COUNT(*) AS n FROM user_tokens WHERE token_hash = 'stale-link'") == 0 &&
+                       count("SELECT COUNT(*) AS n FROM auth_throttle WHERE throttle_key = 'ip:192.0.2.1'") == 0;
+            },
+            10000, "the tenancy.cleanup job");
+        CPPUNIT_ASSERT_EQUAL(200, call(server.port(), acme.host, live.token, "GET", "/api/v1/me").status);
     }
 
     void theOperatorCanPurgeOnlyTerminatedTenants() {
