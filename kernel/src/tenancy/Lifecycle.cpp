@@ -42,9 +42,7 @@ std::string stateDetails(const std::string& from, const std::string& to, const s
 }  // namespace
 
 Tenant Lifecycle::load(db::Connection& tx, const std::string& tenantId) {
-    auto t = s_.tenancy.tenant(tx, tenantId);
-    if (!t) throw Problem::notFound("No such organisation.");
-    return *t;
+    return s_.tenancy.existingTenant(tx, tenantId);
 }
 
 void Lifecycle::suspendIn(db::Connection& tx, Tenant& t, const std::string& reason, bool withReseller,

@@ -1,6 +1,7 @@
 #include "tenancy/TenancyStore.h"
 
 #include "relais/Database.h"
+#include "relais/Problem.h"
 #include "relais/Time.h"
 
 namespace relais {
@@ -128,6 +129,12 @@ std::optional<Tenant> TenancyStore::tenant(db::Connection& tx, const std::string
     auto rows = tx.query(std::string("SELECT ") + kTenantColumns + " FROM tenants WHERE id = ?", {id});
     if (rows.empty()) return std::nullopt;
     return load(tx, rows[0]);
+}
+
+Tenant TenancyStore::existingTenant(db::Connection& tx, const std::string& id) {
+    auto t = tenant(tx, id);
+    if (!t) throw Problem::notFound("No such organisation.");
+    return *t;
 }
 
 std::optional<Tenant> TenancyStore::tenant(const std::string& id) {

@@ -71,6 +71,8 @@ public:
     void setModule(db::Connection& tx, const std::string& tenantId, const std::string& module, bool enabled);
     std::optional<Tenant> tenant(const std::string& id);
     std::optional<Tenant> tenant(db::Connection& tx, const std::string& id);
+    /// The tenant, or Problem 404 (gone, or never there).
+    Tenant existingTenant(db::Connection& tx, const std::string& id);
     std::optional<Tenant> tenantBySlug(const std::string& slug);
     /// The tenant owning a custom hostname.
     std::optional<std::string> tenantIdByHostname(const std::string& hostname);

@@ -38,6 +38,13 @@ const std::set<std::string> kFeatures = {"send", "upload_requests", "storage", "
 
 const Principal& requireAdmin(const http::Request& req) { return http::requireRole(req, {"tenant_admin"}); }
 
+// The host's tenant as stored now (it may have gone since the request was resolved).
+Tenant hostTenant(TenancyServices& s, const http::Request& req) {
+    auto t = s.tenancy.tenant(req.tenant()->id);
+    if (!t) throw Problem::notFound("No such organisation.");
+    return *t;
+}
+
 // The tenant of the host, with its admin's body checked against it.
 Poco::JSON::Object::Ptr adminBody(http::Request& req) {
     auto body = http::readJsonObject(req, kJsonLimit);
@@ -331,7 +338,7 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
     routes.add({"GET", "/api/v1/admin/modules",
                 [&s, &sub](http::Request& req, http::Response& res) {
                     requireAdmin(req);
-                    auto t = s.tenancy.tenant(req.tenant()->id);
+                    auto t = std::make_optional(hostTenant(s, req));
                     const Plan* plan = s.plans.find(t->planId);
                     std::set<std::string> names;
                     // What is installed, and what some plan offers (an upgrade would allow it).
@@ -360,7 +367,7 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
                     if (!field::has(*body, "enabled")) throw Problem::invalidField("enabled", "true or false");
                     const bool enabled = field::boolean(*body, "enabled");
                     const std::string& name = req.param("name");
-                    auto t = s.tenancy.tenant(req.tenant()->id);
+                    auto t = std::make_optional(hostTenant(s, req));
                     const Plan* plan = s.plans.find(t->planId);
                     const auto offered = s.plans.modules();
                     const bool known = sub.modules().count(name) ||
@@ -402,7 +409,7 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
     routes.add({"GET", "/api/v1/admin/settings",
                 [&s](http::Request& req, http::Response& res) {
                     requireAdmin(req);
-                    http::sendJson(res, 200, repr::tenant(*s.tenancy.tenant(req.tenant()->id), s.settings.platformDomain));
+                    http::sendJson(res, 200, repr::tenant(hostTenant(s, req), s.settings.platformDomain));
                 }});
 
     routes.add({"PATCH", "/api/v1/admin/settings",
@@ -415,24 +422,24 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
                             throw Problem::invalidField(reserved, "set by your reseller; ask them to change it");
                     Tenant t;
                     s.db.transaction([&](db::Connection& tx) {
-                        t = *s.tenancy.tenant(tx, req.tenant()->id);
+                        t = s.tenancy.existingTenant(tx, req.tenant()->id);
                         prov.updateTenant(tx, t, *body, Actor::of(req));
                     });
                     s.directory.invalidate();
-                    http::sendJson(res, 200, repr::tenant(*s.tenancy.tenant(t.id), s.settings.platformDomain));
+                    http::sendJson(res, 200, repr::tenant(hostTenant(s, req), s.settings.platformDomain));
                 },
                 http::Scope::Tenant, kJsonLimit});
 
     routes.add({"GET", "/api/v1/admin/usage",
                 [&s](http::Request& req, http::Response& res) {
                     requireAdmin(req);
-                    http::sendJson(res, 200, routes::usageOf(s, *s.tenancy.tenant(req.tenant()->id)));
+                    http::sendJson(res, 200, routes::usageOf(s, hostTenant(s, req)));
                 }});
 
     routes.add({"GET", "/api/v1/admin/export",
                 [&s, &sub](http::Request& req, http::Response& res) {
                     requireAdmin(req);
-                    auto t = s.tenancy.tenant(req.tenant()->id);
+                    auto t = std::make_optional(hostTenant(s, req));
                     s.journal.append(auditEntry(req, "tenant.exported", "tenant", t->id));
                     res.setHeader("Content-Type", "application/zip");
                     res.setHeader("Content-Disposition",

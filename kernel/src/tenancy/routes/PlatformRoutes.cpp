@@ -278,11 +278,11 @@ void PlatformRoutes::registerWith(http::RouteRegistry& routes) {
                     auto body = http::readJsonObject(req, kJsonLimit);
                     if (t.state == "terminated") throw Problem(409, "invalid_state", "A terminated organisation cannot change.");
                     s.db.transaction([&](db::Connection& tx) {
-                        t = *s.tenancy.tenant(tx, t.id);
+                        t = s.tenancy.existingTenant(tx, t.id);
                         prov.updateTenant(tx, t, *body, Actor::of(req));
                     });
                     s.directory.invalidate();
-                    http::sendJson(res, 200, repr::tenant(*s.tenancy.tenant(t.id), s.settings.platformDomain));
+                    http::sendJson(res, 200, repr::tenant(visibleTenant(req, s, t.id), s.settings.platformDomain));
                 },
                 kPlatform, kJsonLimit});
 
