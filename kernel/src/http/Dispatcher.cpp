@@ -159,8 +159,9 @@ std::string Dispatcher::loggablePath(const Request& request) {
     return out;
 }
 
-bool Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodySource& body,
-                        Poco::Net::HTTPServerResponse& presp, bool secure) {
+Dispatcher::Outcome Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodySource& body,
+                                       Poco::Net::HTTPServerResponse& presp, bool secure) {
+    bool aborted = false;
     const auto started = std::chrono::steady_clock::now();
     std::string requestId = preq.get("X-Request-Id", "");
     if (!acceptableRequestId(requestId))
@@ -251,6 +252,12 @@ bool Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodySource& body,
             // Too late for an error body: cut the connection so the client sees a failure
             // rather than a short, seemingly complete response.
             keepAlive = false;
+            aborted = true;
+            try {
+                res.flush();  // what was written goes out before the cut
+            } catch (const std::exception&) {
+                // The client may be gone already.
+            }
             if (res.status() < 400)
                 res.setStatus(problem.status());
         }
@@ -269,7 +276,7 @@ bool Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodySource& body,
                                " " + std::to_string(res.status()) + " " +
                                std::to_string(res.bytesSent()) + " " + duration + "ms");
     }
-    return keepAlive;
+    return aborted ? Outcome::Abort : keepAlive ? Outcome::KeepAlive : Outcome::Close;
 }
 
 }  // namespace relais::http

@@ -36,10 +36,16 @@ public:
     void setModuleGate(ModuleGate gate);
     void freeze();
 
-    /// Handles one request completely; never throws. Returns false when the connection must
-    /// be closed afterwards (an unread body, a response cut short).
-    bool handle(Poco::Net::HTTPServerRequest& request, BodySource& body,
-                Poco::Net::HTTPServerResponse& response, bool secure);
+    /// What becomes of the connection after a request.
+    enum class Outcome {
+        KeepAlive,  ///< ready for the next request
+        Close,      ///< close it (an unread body, the client asked, a short Content-Length body)
+        Abort,      ///< cut it at once, without ending a chunked body: the response failed after
+                    ///< it was committed, and the client must see an incomplete transfer
+    };
+    /// Handles one request completely; never throws.
+    Outcome handle(Poco::Net::HTTPServerRequest& request, BodySource& body,
+                   Poco::Net::HTTPServerResponse& response, bool secure);
 
     /// The path as the access log writes it: secret route parameters replaced by "***".
     static std::string loggablePath(const Request& request);

@@ -30,6 +30,7 @@
 namespace relais::http {
 
 namespace {
+void shutdownQuietly(Poco::Net::StreamSocket& socket);
 
 using Poco::Net::HTTPServerParams;
 
@@ -136,7 +137,13 @@ private:
                                       !server_.stopping());
                 bool reusable = false;
                 try {
-                    reusable = server_.dispatcher().handle(request, request, response, secure);
+                    const auto outcome = server_.dispatcher().handle(request, request, response, secure);
+                    if (outcome == Dispatcher::Outcome::Abort) {
+                        // Before the response's stream would write the last chunk on its way out.
+                        shutdownQuietly(socket());
+                        break;
+                    }
+                    reusable = outcome == Dispatcher::Outcome::KeepAlive;
                 } catch (const std::exception& e) {
                     // The dispatcher answers every failure itself; this is the last guard.
                     server_.log().critical("request escaped the dispatcher: %s", std::string(e.what()));

@@ -53,6 +53,7 @@ class HttpServerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(anOversizeChunkedBodyIsCutOff);
     CPPUNIT_TEST(largeBodiesStreamThroughAHandler);
     CPPUNIT_TEST(largeResponsesStreamChunked);
+    CPPUNIT_TEST(aStreamThatFailsIsCutNotEnded);
     CPPUNIT_TEST(headHasNoBody);
     CPPUNIT_TEST(keepAliveServesSeveralRequestsOnOneConnection);
     CPPUNIT_TEST(keepAliveEndsAfterTheConfiguredNumberOfRequests);
@@ -202,6 +203,19 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("chunked"), r.header("transfer-encoding"));
         CPPUNIT_ASSERT_EQUAL(std::size_t{5000000}, r.body.size());
+    }
+
+    // A body that fails once under way ends without its last chunk: the client sees a cut
+    // transfer, never a short body that looks complete (an export missing its end). The server
+    // goes on serving.
+    void aStreamThatFailsIsCutNotEnded() {
+        const std::string raw = relais::test::rawExchange(
+            port(), "GET /fixture/stream?size=200000&fail=1 HTTP/1.1\r\nHost: localhost\r\n\r\n", 5000, true);
+        CPPUNIT_ASSERT_EQUAL(200, relais::test::statusOf(raw));
+        CPPUNIT_ASSERT(raw.size() > 200000);
+        CPPUNIT_ASSERT_MESSAGE("the chunked body was ended normally",
+                               raw.find("\r\n0\r\n\r\n") == std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(200, http(port(), "GET", "/livez").status);
     }
 
     void headHasNoBody() {
