@@ -15,7 +15,7 @@ mode=${1:-build}
 
 build_pkgs="make g++ cmake ninja-build pkg-config git ca-certificates
   libpoco-dev libssl-dev openssl libsqlite3-dev libmysqlcppconn-dev
-  libboost-dev libboost-filesystem-dev libcppunit-dev libargon2-dev"
+  libboost-dev libboost-filesystem-dev libcppunit-dev libargon2-dev curl"
 
 test_pkgs="mariadb-server-core mariadb-client-core python3 python3-aiosmtpd curl unzip p7zip-full
   procps iproute2"

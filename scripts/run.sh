@@ -15,17 +15,19 @@ report=$("$relaisd" tenants apply tenants/demo.json --config "$config" --set log
 echo "$report" | sed 's/^/  /'
 if echo "$report" | grep -q "password:"; then
     echo "  These passwords are shown once: note them now."
+    shown="password above"
 else
     echo "  The demo already exists; its passwords were shown on the first run (start over: rm -rf var)."
+    shown="password printed on the first run"
 fi
-cat <<'HINT'
+cat <<HINT
 
   Demo organisation  http://demo.localhost:8080   (admin@demo.example, alice@demo.example)
   Platform           http://localhost:8080        (revendeur@demo.example, reseller admin)
   Log in:
-    curl -s -X POST http://demo.localhost:8080/api/v1/auth/login \
-         -H 'Content-Type: application/json' \
-         -d '{"email": "admin@demo.example", "password": "<password above>"}'
+    curl -s -X POST http://demo.localhost:8080/api/v1/auth/login \\
+         -H 'Content-Type: application/json' \\
+         -d '{"email": "admin@demo.example", "password": "<$shown>"}'
     then send "Authorization: Bearer <token>" (GET /api/v1/me, /api/v1/admin/users...).
   API reference: docs/api/openapi.yaml; guides: docs/tenant-admin-guide.md, docs/reseller-guide.md
 HINT
