@@ -48,13 +48,8 @@ echo "GET /api/v1/me -> $(curl -fsS -H 'Host: bench.localhost' -H "Authorization
 run() {
     local name=$1 path=$2 out=$BENCH_SCRATCH/wrk-$1.txt
     shift 2
-    wrk -t"$threads" -c"$connections" -d"$warmup" "$@" "$base$path" >/dev/null 2>&1 &
-    BENCH_CLIENT_PID=$!
-    wait "$BENCH_CLIENT_PID"
-    wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" "$base$path" >"$out" 2>&1 &
-    BENCH_CLIENT_PID=$!
-    wait "$BENCH_CLIENT_PID"
-    BENCH_CLIENT_PID=
+    bench_wrk "$base$path" "$out.warmup" "$warmup" "$@"
+    bench_wrk "$base$path" "$out" "$duration" "$@"
     RPS=$(awk '/^Requests\/sec:/ {print $2}' "$out")
     [ -n "$RPS" ] || { cat "$out" >&2; bench_die "no Requests/sec in wrk's output"; }
     printf '%-8s %10.0f req/s  (latency p50 %s p99 %s)%s\n' "$name" "$RPS" \

@@ -32,22 +32,14 @@ echo "before start: CPU idle $(bench_idle_pct) % over 1 s, load average $(cut -d
 echo "relaisd: $relaisd_url -> $(curl -fsS "$relaisd_url")"
 echo "nginx:   $nginx_url -> $(curl -fsS "$nginx_url")"
 
-# Runs wrk in the background so that the cleanup trap can stop it; output in $2.
-run_wrk() {
-    wrk -t"$threads" -c"$connections" -d"$3" --latency "$1" >"$2" 2>&1 &
-    BENCH_CLIENT_PID=$!
-    wait "$BENCH_CLIENT_PID"
-    BENCH_CLIENT_PID=
-}
-
 # measure NAME URL PID...: warm-up, then the measured run; sets RPS.
 measure() {
     local name=$1 url=$2
     shift 2
     local out=$BENCH_SCRATCH/wrk-$name.txt before after total p50 p99 errors cpu_s us_per_req
-    run_wrk "$url" "$out.warmup" "$warmup"
+    bench_wrk "$url" "$out.warmup" "$warmup"
     before=$(bench_cpu_ticks "$@")
-    run_wrk "$url" "$out" "$duration"
+    bench_wrk "$url" "$out" "$duration"
     after=$(bench_cpu_ticks "$@")
     RPS=$(awk '/^Requests\/sec:/ {print $2}' "$out")
     [ -n "$RPS" ] || { cat "$out" >&2; bench_die "no Requests/sec in wrk's output"; }

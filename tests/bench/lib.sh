@@ -183,6 +183,18 @@ EOF
     BENCH_NGINX_WORKERS=$(pgrep -P "$BENCH_NGINX_PID" | tr '\n' ' ')
 }
 
+# bench_wrk URL OUT DURATION [wrk options...]: runs wrk with the calling script's $threads and
+# $connections, keep-alive and latency figures, in the background so that the cleanup trap can
+# stop it; its report goes to OUT.
+bench_wrk() {
+    local url=$1 out=$2 duration=$3
+    shift 3
+    wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" "$url" >"$out" 2>&1 &
+    BENCH_CLIENT_PID=$!
+    wait "$BENCH_CLIENT_PID"
+    BENCH_CLIENT_PID=
+}
+
 # CPU time (user+system, in clock ticks) used so far by the given PIDs, summed.
 bench_cpu_ticks() {
     local total=0 p t

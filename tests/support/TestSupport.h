@@ -221,4 +221,9 @@ private:
 /// The raw messages of a Maildir (new and cur).
 std::vector<std::string> maildirMessages(const std::string& maildir);
 
+/// Quoted-printable decoded, leniently, as a mail client reads it: soft line breaks (CRLF or
+/// LF) removed, "=XX" decoded, any other '=' kept (so a whole message, headers included, can
+/// be passed).
+std::string decodeQuotedPrintable(const std::string& text);
+
 }  // namespace relais::test

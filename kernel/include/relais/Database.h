@@ -198,8 +198,22 @@ public:
         }
     }
 
-    /// Convenience: one read, outside any transaction (one statement sees one snapshot),
-    /// retried after a transient failure.
+    /// Runs fn(connection) outside any transaction, for reads: on SQLite a transaction would
+    /// take the write lock. Each statement sees its own snapshot. A Transient failure runs fn
+    /// again, so fn must only read.
+    template <class F>
+    auto read(F&& fn) -> std::invoke_result_t<F, Connection&> {
+        using R = std::invoke_result_t<F, Connection&>;
+        if constexpr (std::is_void_v<R>) {
+            runRead([&](Connection& c) { fn(c); });
+        } else {
+            R result{};
+            runRead([&](Connection& c) { result = fn(c); });
+            return result;
+        }
+    }
+
+    /// Convenience: one read, with read().
     Result query(const std::string& sql, const Params& params = {});
     /// Convenience: one write in its own transaction, retried like transaction().
     std::uint64_t execute(const std::string& sql, const Params& params = {});
@@ -210,6 +224,7 @@ public:
 protected:
     Database() = default;
     virtual void runTransaction(const std::function<void(Connection&)>& fn) = 0;
+    void runRead(const std::function<void(Connection&)>& fn);
     virtual void release(std::unique_ptr<Connection> conn) = 0;
 };
 

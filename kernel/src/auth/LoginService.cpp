@@ -145,10 +145,7 @@ LoginResult LoginService::login(const http::Request& req, const std::string& raw
         if (auto profile = s_.users.profile(user->tenantId, user->profileId)) {
             mustEnrol = profile->requireTotp && !user->totpEnabled;
             // Outside the profile's networks no session is opened at all.
-            std::vector<IpRange> ranges;
-            for (const auto& r : profile->allowedIps)
-                if (auto parsed = IpRange::parse(r)) ranges.push_back(*parsed);
-            if (!addressAllowed(ranges, req.clientIp())) {
+            if (!addressAllowed(parseRanges(profile->allowedIps), req.clientIp())) {
                 s_.throttle.undo(limits);
                 JournalEntry e = auditEntry(req, "auth.ip_refused", "user", user->id);
                 e.actor = {user->role, user->id, user->email};
@@ -324,8 +321,8 @@ void LoginService::sendLink(db::Connection& tx, const User& user, const std::str
     s_.mail.enqueue(tx, m);
 }
 
-void LoginService::useLink(const http::Request& req, const std::string& token, const std::string& purpose,
-                           const std::string& password) {
+void LoginService::setPasswordByLink(const http::Request& req, const std::string& token, const std::string& purpose,
+                                     const std::string& password) {
     const std::vector<Throttle::Limit> limits = {{"ip:" + req.clientIp(), s_.settings.lockoutIpThreshold}};
     s_.throttle.attempt(limits);
     const Problem expired(410, "link_expired",
@@ -358,10 +355,6 @@ void LoginService::useLink(const http::Request& req, const std::string& token, c
     s_.directory.invalidate();
 }
 
-void LoginService::acceptInvitation(const http::Request& req, const std::string& token, const std::string& password) {
-    useLink(req, token, "invitation", password);
-}
-
 void LoginService::requestPasswordReset(const http::Request& req, const std::string& rawEmail) {
     const std::string email = normaliseEmail(rawEmail);
     const std::vector<Throttle::Limit> limits = {{"reset:" + scopeOf(req) + ":" + email, 3},
@@ -378,10 +371,6 @@ void LoginService::requestPasswordReset(const http::Request& req, const std::str
         e.actor = {"anonymous", "", email};
         s_.journal.append(tx, e);
     });
-}
-
-void LoginService::completePasswordReset(const http::Request& req, const std::string& token, const std::string& password) {
-    useLink(req, token, "password_reset", password);
 }
 
 }  // namespace relais

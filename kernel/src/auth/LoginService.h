@@ -61,10 +61,13 @@ public:
 
     CreatedApiKey createApiKey(const http::Request& request, const std::string& name);
 
-    void acceptInvitation(const http::Request& request, const std::string& token, const std::string& password);
+    /// Sets the password through an invitation ("invitation") or reset ("password_reset")
+    /// link: one use, throttled per address; a reset revokes the user's sessions. Problem 410
+    /// `link_expired` for an unknown, used or expired link, or one of another host.
+    void setPasswordByLink(const http::Request& request, const std::string& token, const std::string& purpose,
+                           const std::string& password);
     /// Always succeeds from the caller's point of view; mails a link when the account exists.
     void requestPasswordReset(const http::Request& request, const std::string& email);
-    void completePasswordReset(const http::Request& request, const std::string& token, const std::string& password);
 
     /// Starts a session for `user` inside `tx`; returns {token, csrf token, absolute expiry}.
     std::tuple<std::string, std::string, std::int64_t> newSession(db::Connection& tx, const User& user,
@@ -81,9 +84,6 @@ private:
     /// Verifies a TOTP or recovery code; returns the TOTP step used (0 for a recovery code).
     std::uint64_t checkSecondFactor(db::Connection& tx, const User& user, const std::string& code);
     User currentUser(const http::Request& request);
-    /// Sets the password through an invitation or reset link (one use, throttled per address).
-    void useLink(const http::Request& request, const std::string& token, const std::string& purpose,
-                 const std::string& password);
 
     TenancyServices& s_;
 };

@@ -67,18 +67,21 @@ Database::Lease::~Lease() {
         owner_->release(std::move(conn_));
 }
 
-Result Database::query(const std::string& sql, const Params& params) {
-    // One statement reads a consistent snapshot by itself: no transaction (on SQLite a
-    // transaction here would take the write lock). Retried like a transaction, since reading
-    // again has no effect.
+void Database::runRead(const std::function<void(Connection&)>& fn) {
+    // Retried like a transaction, since reading again has no effect.
     for (int attempt = 0;; ++attempt) {
         try {
             Lease lease = acquire();
-            return lease->query(sql, params);
+            fn(*lease);
+            return;
         } catch (const Error& e) {
             if (e.kind() != Error::Kind::Transient || attempt >= 3) throw;
         }
     }
+}
+
+Result Database::query(const std::string& sql, const Params& params) {
+    return read([&](Connection& c) { return c.query(sql, params); });
 }
 
 std::uint64_t Database::execute(const std::string& sql, const Params& params) {

@@ -1,5 +1,8 @@
 #include "mail/OutboxMailer.h"
 
+#include <sstream>
+
+#include <Poco/LineEndingConverter.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/MailMessage.h>
@@ -28,20 +31,12 @@ namespace {
 // Mail lines end with CRLF (RFC 5322 2.3): texts are written with '\n', and servers such as
 // Exchange refuse bare line feeds.
 std::string crlf(const std::string& text) {
-    std::string out;
-    out.reserve(text.size() + text.size() / 32);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '\r') {
-            out += "\r\n";
-            if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
-        } else if (c == '\n') {
-            out += "\r\n";
-        } else {
-            out += c;
-        }
+    std::ostringstream out;
+    {
+        Poco::OutputLineEndingConverter converter(out, Poco::LineEnding::NEWLINE_CRLF);
+        converter << text;
     }
-    return out;
+    return out.str();
 }
 
 std::string domainOf(const std::string& from) {

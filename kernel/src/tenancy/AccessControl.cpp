@@ -56,7 +56,7 @@ void AccessControl::resolveTenant(http::Request& req, http::Response&, const htt
         if (scope != http::Scope::Anywhere) throw;
     }
     std::string host = req.host();
-    if (addressAllowed(s_.settings.trustedProxies, req.clientIp()) && !s_.settings.trustedProxies.empty()) {
+    if (!s_.settings.trustedProxies.empty() && addressAllowed(s_.settings.trustedProxies, req.clientIp())) {
         const std::string forwardedHost = req.header("X-Forwarded-Host");
         if (!forwardedHost.empty()) {
             std::string h = Poco::toLower(trim(forwardedHost.substr(0, forwardedHost.find(','))));
@@ -152,13 +152,7 @@ void AccessControl::authenticate(http::Request& req, http::Response&, const http
         req.setPrincipal(auth->principal);
     }
 
-    if (!addressAllowed([&] {
-            std::vector<IpRange> ranges;
-            for (const auto& r : auth->allowedIps)
-                if (auto parsed = IpRange::parse(r)) ranges.push_back(*parsed);
-            return ranges;
-        }(),
-                        req.clientIp())) {
+    if (!addressAllowed(auth->allowedIps, req.clientIp())) {
         Poco::JSON::Object details;
         details.set("path", req.route() ? req.route()->pattern : std::string());
         s_.journal.append(auditEntry(req, "auth.ip_refused", "user", p.userId, details));

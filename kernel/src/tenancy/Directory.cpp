@@ -86,7 +86,6 @@ std::shared_ptr<const TenantContext> Directory::tenantForHost(const std::string&
     return ctx;
 }
 
-std::shared_ptr<const TenantContext> Directory::tenantById(const std::string& id) { return build(id); }
 
 std::shared_ptr<const Principal> Directory::principalFor(const User& user) {
     auto p = std::make_shared<Principal>();
@@ -116,7 +115,7 @@ std::optional<Authentication> Directory::forUser(const std::string& userId, cons
     Authentication auth;
     if (!user->profileId.empty() && !user->tenantId.empty())
         if (auto profile = users_.profile(user->tenantId, user->profileId)) {
-            auth.allowedIps = profile->allowedIps;
+            auth.allowedIps = parseRanges(profile->allowedIps);
             // Whatever the credential (a session opened before the profile changed, an API
             // key), a profile that wants a second factor gets it before anything else.
             auth.totpPending = profile->requireTotp && !user->totpEnabled;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "relais/Identity.h"
+#include "tenancy/IpRange.h"
 
 namespace relais {
 
@@ -26,7 +27,7 @@ struct Authentication {
     std::shared_ptr<const Principal> principal;
     std::string csrfHash;      ///< for cookie sessions
     bool totpPending = false;  ///< the profile wants a second factor not set up yet
-    std::vector<std::string> allowedIps;
+    std::vector<IpRange> allowedIps;  ///< the profile's, parsed once when cached
 };
 
 /// Host → tenant and token → user, cached per node. Every cached entry belongs to one value of
@@ -49,14 +50,12 @@ public:
     const std::string& platformDomain() const { return domain_; }
     /// The tenant of a host: <slug>.<domain> or a custom hostname; nullptr when none (or purged).
     std::shared_ptr<const TenantContext> tenantForHost(const std::string& host);
-    std::shared_ptr<const TenantContext> tenantById(const std::string& id);
     /// A session token ("rls_...") or API key ("rlk_..."): nothing when unknown, expired, or
     /// its user is not active.
     std::optional<Authentication> authenticate(const std::string& token);
 
     /// A principal built from a user row (login responses).
     std::shared_ptr<const Principal> principalFor(const User& user);
-    const std::set<std::string>& loadedModules() const { return loadedModules_; }
 
 private:
     std::shared_ptr<const TenantContext> build(const std::string& tenantId);

@@ -74,6 +74,13 @@ bool IpRange::contains(const std::string& address) const {
     return true;
 }
 
+std::vector<IpRange> parseRanges(const std::vector<std::string>& texts) {
+    std::vector<IpRange> out;
+    for (const auto& t : texts)
+        if (auto r = IpRange::parse(t)) out.push_back(*r);
+    return out;
+}
+
 bool addressAllowed(const std::vector<IpRange>& ranges, const std::string& address) {
     if (ranges.empty()) return true;
     for (const auto& r : ranges)

@@ -24,6 +24,10 @@ private:
     std::string text_;
 };
 
+/// The ranges of a list; entries that do not parse are left out (lists are checked when they
+/// are written, so this only guards against what is already stored).
+std::vector<IpRange> parseRanges(const std::vector<std::string>& texts);
+
 /// Whether `address` is in any of `ranges`; true when `ranges` is empty (no restriction).
 bool addressAllowed(const std::vector<IpRange>& ranges, const std::string& address);
 

@@ -333,23 +333,12 @@ std::string Lifecycle::certificateKey() {
     return toHex(Ed25519(s_.keys.platformKey("certificates")).publicKey());
 }
 
-namespace {
-DeletionCertificate certificateFrom(const db::Row& r) {
-    return DeletionCertificate{r.getString("id"), r.getString("tenant_id"), r.getString("document"),
-                               r.getString("signature"), r.getInt("created_at")};
-}
-}  // namespace
-
-std::optional<DeletionCertificate> Lifecycle::certificate(const std::string& id) {
-    auto rows = s_.db.query("SELECT * FROM deletion_certificates WHERE id = ?", {id});
-    if (rows.empty()) return std::nullopt;
-    return certificateFrom(rows[0]);
-}
-
 std::optional<DeletionCertificate> Lifecycle::certificateOfTenant(const std::string& tenantId) {
     auto rows = s_.db.query("SELECT * FROM deletion_certificates WHERE tenant_id = ?", {tenantId});
     if (rows.empty()) return std::nullopt;
-    return certificateFrom(rows[0]);
+    const auto& r = rows[0];
+    return DeletionCertificate{r.getString("id"), r.getString("tenant_id"), r.getString("document"),
+                               r.getString("signature"), r.getInt("created_at")};
 }
 
 void Lifecycle::registerJobs(JobScheduler& jobs, std::int64_t intervalMs) {

@@ -61,7 +61,6 @@ public:
 
     /// The public key that verifies deletion certificates (32 bytes, hex).
     std::string certificateKey();
-    std::optional<DeletionCertificate> certificate(const std::string& id);
     std::optional<DeletionCertificate> certificateOfTenant(const std::string& tenantId);
 
     /// Registers "tenancy.trials" and "tenancy.purge", every `intervalMs`.

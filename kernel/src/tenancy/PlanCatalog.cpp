@@ -53,16 +53,15 @@ PlanCatalog PlanCatalog::load(const std::string& path) {
     } catch (const Poco::Exception& e) {
         throw std::runtime_error(path + ": " + e.displayText());
     }
+    for (const auto& p : c.plans_)
+        for (const auto& m : p.modules)
+            if (std::find(c.modules_.begin(), c.modules_.end(), m) == c.modules_.end()) c.modules_.push_back(m);
+    std::sort(c.modules_.begin(), c.modules_.end());
     return c;
 }
 
-std::vector<std::string> PlanCatalog::modules() const {
-    std::vector<std::string> out;
-    for (const auto& p : plans_)
-        for (const auto& m : p.modules)
-            if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
-    std::sort(out.begin(), out.end());
-    return out;
+bool PlanCatalog::offers(const std::string& module) const {
+    return std::binary_search(modules_.begin(), modules_.end(), module);
 }
 
 const Plan* PlanCatalog::find(const std::string& id) const {

@@ -32,11 +32,13 @@ public:
     const Plan* find(const std::string& id) const;
     const std::vector<Plan>& plans() const { return plans_; }
     int vatPercent() const { return vatPercent_; }
-    /// Every module some plan offers.
-    std::vector<std::string> modules() const;
+    /// Every module some plan offers, sorted.
+    const std::vector<std::string>& modules() const { return modules_; }
+    bool offers(const std::string& module) const;
 
 private:
     std::vector<Plan> plans_;
+    std::vector<std::string> modules_;
     int vatPercent_ = 20;
 };
 

@@ -369,11 +369,10 @@ void Provisioning::applyManifest(const std::string& path, std::ostream& out) {
                 }
                 if (auto modules = spec->getObject("modules")) {
                     const Plan* plan = s_.plans.find(t.planId);
-                    const auto offered = s_.plans.modules();
                     for (const auto& [module, value] : *modules) {
                         if (!value.isBoolean()) throw Problem::invalidField("modules." + module, "true or false");
                         const bool enabled = value.extract<bool>();
-                        if (std::find(offered.begin(), offered.end(), module) == offered.end())
+                        if (!s_.plans.offers(module))
                             throw Problem::invalidField("modules." + module, "no plan offers this module");
                         if (enabled && !(plan && plan->allows(module)))
                             throw Problem(403, "module_not_in_plan",

@@ -138,11 +138,11 @@ Tenant TenancyStore::existingTenant(db::Connection& tx, const std::string& id) {
 }
 
 std::optional<Tenant> TenancyStore::tenant(const std::string& id) {
-    return db_.transaction([&](db::Connection& c) { return tenant(c, id); });
+    return db_.read([&](db::Connection& c) { return tenant(c, id); });
 }
 
 std::optional<Tenant> TenancyStore::tenantBySlug(const std::string& slug) {
-    return db_.transaction([&](db::Connection& c) -> std::optional<Tenant> {
+    return db_.read([&](db::Connection& c) -> std::optional<Tenant> {
         auto rows = c.query(std::string("SELECT ") + kTenantColumns + " FROM tenants WHERE slug = ?", {slug});
         if (rows.empty()) return std::nullopt;
         return load(c, rows[0]);
@@ -157,7 +157,7 @@ std::optional<std::string> TenancyStore::tenantIdByHostname(const std::string& h
 
 std::vector<Tenant> TenancyStore::tenants(const std::string& resellerId, const std::string& query,
                                           const std::string& afterSlug, int limit) {
-    return db_.transaction([&](db::Connection& c) {
+    return db_.read([&](db::Connection& c) {
         std::string sql = std::string("SELECT ") + kTenantColumns + " FROM tenants WHERE slug > ?";
         db::Params params{afterSlug};
         if (!resellerId.empty()) {

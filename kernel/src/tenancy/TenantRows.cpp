@@ -66,27 +66,29 @@ std::vector<std::string> childrenFirst(const std::set<std::string>& tables, cons
     return order;
 }
 
+// The tables whose columns satisfy `keep`, children first.
+template <class Keep>
+std::vector<std::string> tablesWhere(const Catalogue& cat, Keep keep) {
+    std::set<std::string> tables;
+    for (const auto& [table, cols] : cat.columns)
+        if (safeIdentifier(table) && keep(table, cols)) tables.insert(table);
+    return childrenFirst(tables, cat);
+}
+
 }  // namespace
 
-std::vector<std::string> TenantRows::tenantTables(db::Connection& c) {
-    const Catalogue cat = readCatalogue(c);
-    std::set<std::string> tables;
-    for (const auto& [table, cols] : cat.columns)
-        if (cols.count("tenant_id") && !kPlatformRecords.count(table) && safeIdentifier(table)) tables.insert(table);
-    return childrenFirst(tables, cat);
-}
-
-std::vector<std::string> TenantRows::userTables(db::Connection& c) {
-    const Catalogue cat = readCatalogue(c);
-    std::set<std::string> tables;
-    for (const auto& [table, cols] : cat.columns)
-        if (cols.count("user_id") && !cols.count("tenant_id") && safeIdentifier(table)) tables.insert(table);
-    return childrenFirst(tables, cat);
-}
-
 std::map<std::string, std::int64_t> TenantRows::deleteAll(db::Connection& tx, const std::string& tenantId) {
+    const Catalogue cat = readCatalogue(tx);
+    // Tables keyed by user_id alone (sessions, keys, codes, links), then every table with a
+    // tenant_id column but the platform's own records about tenants.
+    const auto userTables = tablesWhere(cat, [](const std::string&, const std::set<std::string>& cols) {
+        return cols.count("user_id") && !cols.count("tenant_id");
+    });
+    const auto tenantTables = tablesWhere(cat, [](const std::string& table, const std::set<std::string>& cols) {
+        return cols.count("tenant_id") && !kPlatformRecords.count(table);
+    });
     std::map<std::string, std::int64_t> counts;
-    for (const auto& table : userTables(tx)) {
+    for (const auto& table : userTables) {
         const auto n = tx.execute("DELETE FROM " + table + " WHERE user_id IN (SELECT id FROM users WHERE tenant_id = ?)",
                                   {tenantId});
         if (n) counts[table] = static_cast<std::int64_t>(n);
@@ -94,7 +96,7 @@ std::map<std::string, std::int64_t> TenantRows::deleteAll(db::Connection& tx, co
     // users.profile_id references profiles, which come later: clear it first so that the
     // order holds whatever the engine does with ON DELETE SET NULL.
     tx.execute("UPDATE users SET profile_id = NULL WHERE tenant_id = ?", {tenantId});
-    for (const auto& table : tenantTables(tx)) {
+    for (const auto& table : tenantTables) {
         const auto n = tx.execute("DELETE FROM " + table + " WHERE tenant_id = ?", {tenantId});
         if (n) counts[table] = static_cast<std::int64_t>(n);
     }

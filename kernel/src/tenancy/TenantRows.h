@@ -17,14 +17,12 @@ class Connection;
 /// tables keyed by `user_id` alone. Used by the purge.
 class TenantRows {
 public:
-    /// Tables with a tenant_id column, children before the tables they reference (so that
-    /// deleting in this order never breaks a foreign key). Excludes `tenants` itself and the
-    /// platform's records about tenants (deletion certificates).
-    static std::vector<std::string> tenantTables(db::Connection& c);
-    /// Tables with a user_id column and no tenant_id column (sessions, keys, codes, links).
-    static std::vector<std::string> userTables(db::Connection& c);
-    /// Deletes every row of the tenant, then the tenant row, inside `tx`. Returns the count of
-    /// rows deleted per table.
+    /// Deletes every row of the tenant, then the tenant row, inside `tx`: first the rows of its
+    /// users in the tables with a user_id column and no tenant_id column (sessions, keys,
+    /// codes, links), then the tables with a tenant_id column but `tenants` itself and the
+    /// platform's records about tenants (deletion certificates), children before the tables
+    /// they reference so that no foreign key breaks. Returns the count of rows deleted per
+    /// table.
     static std::map<std::string, std::int64_t> deleteAll(db::Connection& tx, const std::string& tenantId);
 };
 

@@ -25,6 +25,7 @@
 #include "TestSupport.h"
 #include "runtime/Runtime.h"
 
+using relais::test::decodeQuotedPrintable;
 using relais::test::HttpResult;
 using relais::test::TenantRef;
 using relais::test::UserRef;
@@ -123,31 +124,6 @@ void assertStatus(int expected, const HttpResult& r, const CppUnit::SourceLine& 
     assertProblem((r), (status), (code), (field), CPPUNIT_SOURCELINE())
 // Evaluates `r` once: it is often the request itself.
 #define ASSERT_STATUS(expected, r) assertStatus((expected), (r), CPPUNIT_SOURCELINE())
-
-// Quoted-printable, as the mailer writes bodies and as a mail client reads them.
-std::string decodeQuotedPrintable(const std::string& s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '=') {
-            if (s.compare(i + 1, 2, "\r\n") == 0) {
-                i += 2;
-                continue;
-            }
-            if (i + 1 < s.size() && s[i + 1] == '\n') {
-                i += 1;
-                continue;
-            }
-            if (i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-                std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-                out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-                i += 2;
-                continue;
-            }
-        }
-        out += s[i];
-    }
-    return out;
-}
 
 // RFC 4180, as a spreadsheet reads the journal export: rows of unquoted cells.
 std::vector<std::vector<std::string>> readCsv(const std::string& text) {

@@ -28,6 +28,7 @@
 #include "tenancy/TenancySubsystem.h"
 
 using relais::test::call;
+using relais::test::decodeQuotedPrintable;
 using relais::test::HttpResult;
 using relais::test::kPassword;
 using relais::test::problemCode;
@@ -181,35 +182,6 @@ std::uint64_t currentStep() {
 
 // --- Mail ------------------------------------------------------------------------------------
 
-std::string decodeQuotedPrintable(const std::string& in) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        return -1;
-    };
-    std::string out;
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        if (in[i] != '=') {
-            out += in[i];
-            continue;
-        }
-        if (in.compare(i + 1, 2, "\r\n") == 0) {
-            i += 2;  // soft line break
-        } else if (i + 1 < in.size() && in[i + 1] == '\n') {
-            i += 1;
-        } else if (i + 2 < in.size() && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
-            out += static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
-            i += 2;
-        } else {
-            out += in[i];
-        }
-    }
-    return out;
-}
 
 struct Mail {
     std::string raw;      ///< as the SMTP server received it

@@ -338,8 +338,8 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
     routes.add({"GET", "/api/v1/admin/modules",
                 [&s, &sub](http::Request& req, http::Response& res) {
                     requireAdmin(req);
-                    auto t = std::make_optional(hostTenant(s, req));
-                    const Plan* plan = s.plans.find(t->planId);
+                    const Tenant t = hostTenant(s, req);
+                    const Plan* plan = s.plans.find(t.planId);
                     std::set<std::string> names;
                     // What is installed, and what some plan offers (an upgrade would allow it).
                     for (const auto& [name, version] : sub.modules()) names.insert(name);
@@ -348,12 +348,12 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
                     for (const auto& name : names) {
                         Poco::JSON::Object o;
                         auto loaded = sub.modules().find(name);
-                        auto enabled = t->modules.find(name);
+                        auto enabled = t.modules.find(name);
                         o.set("name", name);
                         o.set("version", loaded == sub.modules().end() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(loaded->second));
                         o.set("installed", loaded != sub.modules().end());
                         o.set("allowed", plan && plan->allows(name));
-                        o.set("enabled", enabled != t->modules.end() && enabled->second);
+                        o.set("enabled", enabled != t.modules.end() && enabled->second);
                         o.set("active", req.tenant()->hasModule(name));
                         items.add(o);
                     }
@@ -367,20 +367,18 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
                     if (!field::has(*body, "enabled")) throw Problem::invalidField("enabled", "true or false");
                     const bool enabled = field::boolean(*body, "enabled");
                     const std::string& name = req.param("name");
-                    auto t = std::make_optional(hostTenant(s, req));
-                    const Plan* plan = s.plans.find(t->planId);
-                    const auto offered = s.plans.modules();
-                    const bool known = sub.modules().count(name) ||
-                                       std::find(offered.begin(), offered.end(), name) != offered.end();
+                    const Tenant t = hostTenant(s, req);
+                    const Plan* plan = s.plans.find(t.planId);
+                    const bool known = sub.modules().count(name) || s.plans.offers(name);
                     if (!known) throw Problem::notFound("No module of that name.");
                     if (enabled && !(plan && plan->allows(name)))
                         throw Problem(403, "module_not_in_plan",
-                                      "The plan '" + t->planId + "' does not include the module '" + name + "'.");
-                    auto current = t->modules.find(name);
-                    if (current == t->modules.end() || current->second != enabled) {
+                                      "The plan '" + t.planId + "' does not include the module '" + name + "'.");
+                    auto current = t.modules.find(name);
+                    if (current == t.modules.end() || current->second != enabled) {
                         s.db.transaction([&](db::Connection& tx) {
-                            s.tenancy.setModule(tx, t->id, name, enabled);
-                            journalAs(s.journal, tx, t->id, Actor::of(req), enabled ? "module.enabled" : "module.disabled",
+                            s.tenancy.setModule(tx, t.id, name, enabled);
+                            journalAs(s.journal, tx, t.id, Actor::of(req), enabled ? "module.enabled" : "module.disabled",
                                       "module", name);
                         });
                         s.directory.invalidate();
@@ -439,18 +437,18 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
     routes.add({"GET", "/api/v1/admin/export",
                 [&s, &sub](http::Request& req, http::Response& res) {
                     requireAdmin(req);
-                    auto t = std::make_optional(hostTenant(s, req));
-                    s.journal.append(auditEntry(req, "tenant.exported", "tenant", t->id));
+                    const Tenant t = hostTenant(s, req);
+                    s.journal.append(auditEntry(req, "tenant.exported", "tenant", t.id));
                     res.setHeader("Content-Type", "application/zip");
                     res.setHeader("Content-Disposition",
-                                  "attachment; filename=\"relais-export-" + t->slug + "-" +
+                                  "attachment; filename=\"relais-export-" + t.slug + "-" +
                                       formatRfc3339(nowMs()).substr(0, 10) + ".zip\"");
                     res.setHeader("Cache-Control", "no-store");
                     res.setStatus(200);
                     res.beginBody(-1);
                     ResponseBuffer buffer(res);
                     std::ostream out(&buffer);
-                    sub.exports().write(*t, out);
+                    sub.exports().write(t, out);
                     out.flush();
                 }});
 }

@@ -87,21 +87,19 @@ void IdentityRoutes::registerWith(http::RouteRegistry& routes) {
                 },
                 kAny, 16 * 1024});
 
-    routes.add({"POST", "/api/v1/auth/password-reset/complete",
-                [&logins](http::Request& req, http::Response& res) {
-                    auto body = http::readJsonObject(req, 16 * 1024);
-                    logins.completePasswordReset(req, field::text(*body, "token", 200), field::text(*body, "password", 1024));
-                    res.sendEmpty(204);
-                },
-                kAny, 16 * 1024});
-
-    routes.add({"POST", "/api/v1/auth/invitation/accept",
-                [&logins](http::Request& req, http::Response& res) {
-                    auto body = http::readJsonObject(req, 16 * 1024);
-                    logins.acceptInvitation(req, field::text(*body, "token", 200), field::text(*body, "password", 1024));
-                    res.sendEmpty(204);
-                },
-                kAny, 16 * 1024});
+    // The two links that set a password: {token, password}.
+    for (const auto& [path, purpose] : {std::pair<const char*, const char*>{"/api/v1/auth/password-reset/complete",
+                                                                            "password_reset"},
+                                        {"/api/v1/auth/invitation/accept", "invitation"}}) {
+        routes.add({"POST", path,
+                    [&logins, purpose = std::string(purpose)](http::Request& req, http::Response& res) {
+                        auto body = http::readJsonObject(req, 16 * 1024);
+                        logins.setPasswordByLink(req, field::text(*body, "token", 200), purpose,
+                                                 field::text(*body, "password", 1024));
+                        res.sendEmpty(204);
+                    },
+                    kAny, 16 * 1024});
+    }
 
     routes.add({"GET", "/api/v1/me",
                 [&s](http::Request& req, http::Response& res) {

@@ -76,7 +76,7 @@ Poco::JSON::Object usageOf(TenancyServices& s, const Tenant& t) {
     const Plan* plan = s.plans.find(t.planId);
     const StorageUsage u = s.files.usage(t.id);
     std::int64_t users = 0;
-    s.db.transaction([&](db::Connection& tx) { users = s.users.countLicensed(tx, t.id); });
+    s.db.read([&](db::Connection& c) { users = s.users.countLicensed(c, t.id); });
     Poco::JSON::Object o;
     o.set("users", users);
     o.set("licences", plan ? plan->licences : 0);
