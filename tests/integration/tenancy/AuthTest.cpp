@@ -25,6 +25,7 @@
 #include "runtime/Runtime.h"
 #include "tenancy/Audit.h"
 #include "tenancy/Provisioning.h"
+#include "tenancy/Directory.h"
 #include "tenancy/TenancySubsystem.h"
 
 using relais::test::call;
@@ -234,6 +235,7 @@ class AuthTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(failuresFromOneAddressAcrossAccountsAreLimited);
     CPPUNIT_TEST(parallelGuessesCannotOutrunTheLockout);
     CPPUNIT_TEST(sessionsAreListedRevokedAndEndedByLogoutAndPasswordChange);
+    CPPUNIT_TEST(idleAndOldSessionsAreRefused);
     CPPUNIT_TEST(aCookieSessionNeedsTheCsrfHeaderForUnsafeMethods);
     CPPUNIT_TEST(apiKeysAuthenticateAndCanBeRevokedOnlyByTheirOwner);
     CPPUNIT_TEST(totpIsASecondFactorWithReplayProtectionAndRecoveryCodes);
@@ -548,6 +550,34 @@ public:
                                    " guesses sent at once, " +
                                    "with auth.lockout_threshold=3: " + summary,
                                checked <= 3);
+    }
+
+    // A session unused for auth.session_idle_ms, or older than auth.session_max_ms, no longer
+    // opens anything. The minimum of both settings is a minute, so the test ages the sessions
+    // in the database (and bumps the tenancy epoch, as any change does, so that the node's
+    // cache reads them again).
+    void idleAndOldSessionsAreRefused() {
+        relais::test::TestServer server(settings());
+        auto& rt = server.runtime();
+        const auto port = server.port();
+        const TenantRef acme = relais::test::createTenant(rt, "acme");
+        const UserRef alice = addUser(rt, acme.id, "user", "alice@acme.example");
+        const auto idle = relais::test::login(port, acme.host, alice.email);
+        const auto old = relais::test::login(port, acme.host, alice.email);
+        const auto fresh = relais::test::login(port, acme.host, alice.email);
+        for (const auto* s : {&idle, &old, &fresh})
+            CPPUNIT_ASSERT_EQUAL(200, call(port, acme.host, s->token, "GET", "/api/v1/me").status);
+        const long long now = relais::nowMs();
+        auto& db = rt.database();
+        db.execute("UPDATE sessions SET last_seen_at = ? WHERE id = ?",
+                   {now - 3600000LL - 1000, relais::sha256Hex(idle.token)});  // auth.session_idle_ms
+        db.execute("UPDATE sessions SET expires_at = ? WHERE id = ?", {now - 1000, relais::sha256Hex(old.token)});
+        db.execute("UPDATE tenancy_epoch SET value = value + 1 WHERE id = 1");
+        rt.tenancy().services().directory.invalidate();
+        assertProblem(call(port, acme.host, idle.token, "GET", "/api/v1/me"), 401, "invalid_token", "an idle session");
+        assertProblem(call(port, acme.host, old.token, "GET", "/api/v1/me"), 401, "invalid_token",
+                      "a session past its absolute expiry");
+        CPPUNIT_ASSERT_EQUAL(200, call(port, acme.host, fresh.token, "GET", "/api/v1/me").status);
     }
 
     void sessionsAreListedRevokedAndEndedByLogoutAndPasswordChange() {
