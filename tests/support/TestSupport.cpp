@@ -165,6 +165,12 @@ std::map<std::string, std::string> baseSettings(const TempDir& dataDir, const Te
     return s;
 }
 
+std::map<std::string, std::string> productSettings(const TempDir& dataDir, const TestDatabase& db) {
+    auto s = baseSettings(dataDir, db);
+    s["plugins.dir"] = std::string(RELAIS_BINARY_DIR) + "/plugins";
+    return s;
+}
+
 std::map<std::string, std::string> fixtureSettings(const TempDir& dataDir, const TestDatabase& db) {
     auto s = baseSettings(dataDir, db);
     s["plugins.dir"] = fixturePluginsDir();

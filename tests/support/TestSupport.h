@@ -124,6 +124,8 @@ private:
 std::map<std::string, std::string> baseSettings(const TempDir& dataDir, const TestDatabase& db);
 /// The same, with the fixture plugins of tests/fixtures/plugins and their migrations.
 std::map<std::string, std::string> fixtureSettings(const TempDir& dataDir, const TestDatabase& db);
+/// baseSettings with the product's plugins (wesend...) of this build.
+std::map<std::string, std::string> productSettings(const TempDir& dataDir, const TestDatabase& db);
 
 /// relaisd in-process: configure, open, start; stopped at destruction.
 class TestServer {

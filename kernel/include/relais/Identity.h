@@ -15,6 +15,9 @@ struct TenantContext {
     std::string planId;
     std::string resellerId;
     std::string language;  ///< "fr" or "en"
+    /// How long links live, set by the tenant admin: the default and the most a sender may ask.
+    int defaultExpiryDays = 7;
+    int maxExpiryDays = 30;
     /// The modules this tenant may use now: allowed by its plan, enabled by its admin, loaded.
     std::set<std::string> modules;
 

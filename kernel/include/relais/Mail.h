@@ -17,7 +17,14 @@ struct MailMessage {
     std::string text;
     std::string html;
     std::string replyTo;
+    /// The sender's own reference ("wesend.transfer:<id>"), not sent: it comes back in the
+    /// "mail.delivered" event published once the SMTP server has accepted the mail.
+    std::string reference;
 };
+
+/// The payload of the "mail.delivered" event, published (with the mail's tenant) when the SMTP
+/// server accepts a mail: {"mail_id": N, "reference": "...", "to": "..."}.
+constexpr const char* kMailDeliveredTopic = "mail.delivered";
 
 /// The outbox. A mail enqueued in a committed transaction is delivered at least once: it stays
 /// in the database until the SMTP server accepts it, across SMTP outages and restarts.

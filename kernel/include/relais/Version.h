@@ -11,7 +11,7 @@ extern const char* const kVersion;
 /// code runs. Bump it whenever a type or virtual function of kernel/include/relais changes.
 /// The macro form exists so that the version can be pasted into the exported symbol's name
 /// (relais_plugin_abi_v1), which the host reads from the file before loading it.
-#define RELAIS_PLUGIN_ABI_VERSION 4
+#define RELAIS_PLUGIN_ABI_VERSION 5
 constexpr std::uint32_t kPluginAbiVersion = RELAIS_PLUGIN_ABI_VERSION;
 
 }  // namespace relais

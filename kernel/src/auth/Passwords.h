@@ -2,19 +2,9 @@
 
 #include <string>
 
-namespace relais {
+#include "relais/Passwords.h"
 
-/// argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane), in PHC string form
-/// ("$argon2id$v=19$m=19456,t=2,p=1$salt$hash"), with a 16-byte random salt.
-class PasswordHasher {
-public:
-    static std::string hash(const std::string& password);
-    /// Constant-time comparison inside libargon2. False for a malformed hash.
-    static bool verify(const std::string& password, const std::string& encoded);
-    /// Burns the time of one verification, for accounts that do not exist: login answers in
-    /// the same time either way.
-    static void verifyNothing(const std::string& password);
-};
+namespace relais {
 
 /// The password policy: CNIL deliberation 2022-100, case 2 (a password with account
 /// lockout): at least 50 bits of entropy, counted as length × log2(size of the character

@@ -182,7 +182,17 @@ Dispatcher::Outcome Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodyS
     Request req(preq, body, requestId, target.path, target.rawQuery, normaliseHost(hostHeader),
                 secure);
     Response res(presp);
-    if (preq.getMethod() == "HEAD")
+    // A POST may ask to be handled as another method (tus 1.0.0, X-HTTP-Method-Override);
+    // only from POST, so that no link or GET can be turned into a change.
+    const std::string& methodOverride = preq.get("X-HTTP-Method-Override", "");
+    const bool overrideValid = methodOverride.empty() ||
+                               (preq.getMethod() == "POST" &&
+                                (methodOverride == "PATCH" || methodOverride == "DELETE" ||
+                                 methodOverride == "PUT" || methodOverride == "HEAD" ||
+                                 methodOverride == "GET" || methodOverride == "OPTIONS"));
+    if (overrideValid && !methodOverride.empty())
+        req.setMethod(methodOverride);
+    if (req.method() == "HEAD")
         res.setHeadOnly();
 
     bool keepAlive = true;
@@ -199,7 +209,11 @@ Dispatcher::Outcome Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodyS
             throw Problem::badRequest("missing_host", "An HTTP/1.1 request needs a Host header.");
         if (!targetError.empty())
             throw Problem::badRequest("invalid_path", targetError);
-        RouteMatch match = router_.match(preq.getMethod(), target.segments);
+        if (!overrideValid)
+            throw Problem::badRequest("invalid_method_override",
+                                      "X-HTTP-Method-Override is only honoured on a POST, for "
+                                      "PATCH, DELETE, PUT, HEAD, GET or OPTIONS.");
+        RouteMatch match = router_.match(req.method(), target.segments);
         std::int64_t limit = defaultBodyLimit_;
         if (match.route && match.route->maxBodyBytes >= 0)
             limit = match.route->maxBodyBytes;
@@ -223,7 +237,7 @@ Dispatcher::Outcome Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodyS
                 for (const auto& m : match.allowed)
                     allow += (allow.empty() ? "" : ", ") + m;
                 throw Problem(405, "method_not_allowed",
-                              "This resource does not accept " + preq.getMethod() + ".")
+                              "This resource does not accept " + req.method() + ".")
                     .withHeader("Allow", allow);
             }
             throw Problem::notFound("No resource at this path.");
@@ -272,7 +286,7 @@ Dispatcher::Outcome Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodyS
         char duration[32];
         std::snprintf(duration, sizeof duration, "%.3f", ms);
         accessLog_.information(requestId + " " + (req.host().empty() ? "-" : req.host()) + " " +
-                               sanitiseForLog(preq.getMethod(), 16) + " " + loggablePath(req) +
+                               sanitiseForLog(req.method(), 16) + " " + loggablePath(req) +
                                " " + std::to_string(res.status()) + " " +
                                std::to_string(res.bytesSent()) + " " + duration + "ms");
     }

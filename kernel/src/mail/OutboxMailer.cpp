@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include <Poco/JSON/Object.h>
 #include <Poco/LineEndingConverter.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
@@ -20,6 +21,7 @@
 #include <stdexcept>
 
 #include "relais/Database.h"
+#include "relais/Events.h"
 #include "relais/Jobs.h"
 #include "relais/Random.h"
 #include "relais/Time.h"
@@ -75,11 +77,10 @@ std::int64_t OutboxMailer::enqueue(db::Connection& tx, const MailMessage& m) {
     const std::string messageId = "<" + toHex(randomBytes(16)) + "@" + domainOf(smtp_.from) + ">";
     tx.execute(
         "INSERT INTO mail_outbox (tenant_id, recipient, subject, body_text, body_html, reply_to,"
-        " message_id, state, attempts, next_attempt_at, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-        {m.tenantId.empty() ? db::Value() : db::Value(m.tenantId), m.to, m.subject, m.text,
-         m.html.empty() ? db::Value() : db::Value(m.html),
-         m.replyTo.empty() ? db::Value() : db::Value(m.replyTo), messageId, now, now});
+        " message_id, state, attempts, next_attempt_at, created_at, reference)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
+        {db::Value::textOrNull(m.tenantId), m.to, m.subject, m.text, db::Value::textOrNull(m.html),
+         db::Value::textOrNull(m.replyTo), messageId, now, now, db::Value::textOrNull(m.reference)});
     const std::int64_t id = tx.lastInsertId();
     if (jobs_) {
         tx.afterCommit([jobs = jobs_] {
@@ -107,8 +108,8 @@ void OutboxMailer::registerJob(JobScheduler& jobs, std::int64_t pollMs) {
 
 int OutboxMailer::sendDue() {
     const auto due = db_.query(
-        "SELECT id, recipient, subject, body_text, body_html, reply_to, message_id, attempts"
-        " FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= ?"
+        "SELECT id, tenant_id, recipient, subject, body_text, body_html, reply_to, message_id,"
+        " attempts, reference FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= ?"
         " ORDER BY next_attempt_at, id LIMIT ?",
         {nowMs(), outbox_.batchSize});
     if (due.empty())
@@ -205,6 +206,16 @@ int OutboxMailer::sendDue() {
                 " last_error = NULL WHERE id = ?",
                 {nowMs(), row.getInt("id")});
             ++sent;
+            if (events_ && !row.isNull("reference")) {
+                Poco::JSON::Object body;
+                body.set("mail_id", row.getInt("id"));
+                body.set("reference", row.getString("reference"));
+                body.set("to", row.getString("recipient"));
+                std::ostringstream json;
+                body.stringify(json);
+                events_->publish(
+                    {kMailDeliveredTopic, row.getString("tenant_id"), json.str(), nowMs()});
+            }
         } catch (const Poco::Net::SMTPException& e) {
             // A refused recipient (5xx to RCPT TO) will never be accepted: fail that mail only.
             // Any other refusal (MAIL FROM, DATA, 4xx) may be the server's state or ours: retry.

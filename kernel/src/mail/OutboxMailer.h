@@ -11,6 +11,7 @@ class Logger;
 
 namespace relais {
 
+class EventBus;
 class JobScheduler;
 namespace db {
 class Database;
@@ -50,6 +51,8 @@ public:
 
     /// Registers "mail.send" with the scheduler, every `pollMs`.
     void registerJob(JobScheduler& jobs, std::int64_t pollMs);
+    /// Publishes "mail.delivered" for each accepted mail that has a reference.
+    void setEvents(EventBus* events) { events_ = events; }
     /// Sends the mails that are due; returns how many the SMTP server accepted.
     int sendDue();
 
@@ -58,6 +61,7 @@ private:
     Poco::Logger& log_;
     SmtpOptions smtp_;
     OutboxOptions outbox_;
+    EventBus* events_ = nullptr;
     JobScheduler* jobs_ = nullptr;
 };
 

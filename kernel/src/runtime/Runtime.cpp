@@ -217,6 +217,7 @@ void Runtime::open() {
     oo.retryMaxMs = config_.getInt("mail.retry_max_ms");
     oo.maxAttempts = static_cast<int>(config_.getInt("mail.max_attempts"));
     mailer_ = std::make_unique<OutboxMailer>(*database_, Poco::Logger::get("relais.mail"), so, oo);
+    mailer_->setEvents(events_.get());
     journal_ = std::make_unique<ChainedJournal>(*database_, *events_, keys_->platformKey("journal"),
                                                 Poco::Logger::get("relais.journal"));
 

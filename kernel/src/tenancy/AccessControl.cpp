@@ -14,6 +14,7 @@
 #include "relais/http/Response.h"
 #include "tenancy/Audit.h"
 #include "tenancy/Directory.h"
+#include "tenancy/Links.h"
 
 namespace relais {
 
@@ -87,7 +88,10 @@ void AccessControl::resolveTenant(http::Request& req, http::Response&, const htt
     } catch (const db::Error&) {
         if (scope != http::Scope::Anywhere) throw;
     }
-    if (tenant) req.setTenant(tenant);
+    if (tenant) {
+        req.setLinkBase(linkBase(req, s_.settings, tenant->slug));
+        req.setTenant(tenant);
+    }
 
     if (scope == http::Scope::Anywhere) {
         next();
@@ -106,7 +110,8 @@ void AccessControl::resolveTenant(http::Request& req, http::Response&, const htt
 
 void AccessControl::authenticate(http::Request& req, http::Response&, const http::Next& next) {
     // No route: the answer is 404 (or 405) whoever asks.
-    if (!req.route()) {
+    // Capability routes check their own tokens (links), which are not sessions.
+    if (!req.route() || req.route()->capability) {
         next();
         return;
     }
@@ -124,7 +129,7 @@ void AccessControl::authenticate(http::Request& req, http::Response&, const http
         token = cookies.get(kCookie, "");
         viaCookie = !token.empty();
     }
-    const bool anywhere = req.route() && req.route()->scope == http::Scope::Anywhere;
+    const bool anywhere = req.route()->scope == http::Scope::Anywhere;
     if (token.empty() || anywhere) {
         next();
         return;

@@ -59,6 +59,8 @@ std::shared_ptr<const TenantContext> Directory::build(const std::string& tenantI
     ctx->planId = t->planId;
     ctx->resellerId = t->resellerId;
     ctx->language = t->language;
+    ctx->defaultExpiryDays = t->defaultExpiryDays;
+    ctx->maxExpiryDays = t->maxExpiryDays;
     if (const Plan* plan = plans_.find(t->planId))
         for (const auto& [module, enabled] : t->modules)
             if (enabled && plan->allows(module) && loadedModules_.count(module)) ctx->modules.insert(module);

@@ -27,6 +27,8 @@ public:
     Request(const Request&) = delete;
     Request& operator=(const Request&) = delete;
 
+    /// The method the request is handled as: a POST may carry X-HTTP-Method-Override (tus
+    /// clients behind proxies that only pass GET and POST), which the kernel honours.
     const std::string& method() const { return method_; }
     /// The percent-decoded path, without the query string. Never contains NUL.
     const std::string& path() const { return path_; }
@@ -75,12 +77,18 @@ public:
     const Principal* principal() const { return principal_.get(); }
     /// Whether the request came to the platform host.
     bool onPlatformHost() const { return platformHost_; }
+    /// Where links to the request's tenant point: scheme, tenant host and port
+    /// ("https://acme.relais.example"), from http.public_url or else the request's own scheme
+    /// and port. Empty without a tenant. Links in mails are built on it.
+    const std::string& linkBase() const { return linkBase_; }
 
     /// Kernel use only (the tenancy and authentication middleware).
     void setTenant(std::shared_ptr<const TenantContext> tenant) { tenant_ = std::move(tenant); }
     void setPlatformHost(bool platform) { platformHost_ = platform; }
     void setPrincipal(std::shared_ptr<const Principal> principal) { principal_ = std::move(principal); }
     void setHost(std::string host) { host_ = std::move(host); }
+    void setMethod(std::string method) { method_ = std::move(method); }
+    void setLinkBase(std::string base) { linkBase_ = std::move(base); }
 
     /// The matched route, or nullptr when none matched (middleware may look at it).
     const Route* route() const { return route_; }
@@ -108,6 +116,7 @@ private:
     std::shared_ptr<const TenantContext> tenant_;
     std::shared_ptr<const Principal> principal_;
     bool platformHost_ = false;
+    std::string linkBase_;
     std::map<std::string, std::string> params_;
 };
 

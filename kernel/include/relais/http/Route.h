@@ -55,6 +55,10 @@ struct Route {
     std::int64_t maxBodyBytes = -1;
     /// The module that owns the route; set by the kernel for plugin routes, empty for its own.
     std::string module;
+    /// The route's callers are guests holding a capability (a download link, an upload
+    /// request, the bearer token a link's password unlocks): the kernel reads neither the
+    /// Authorization header nor the session cookie, and the handler checks the capability.
+    bool capability = false;
 };
 
 /// Where routes are added, during registration only. Thread-safe; immutable once the server

@@ -1,0 +1,108 @@
+#include "Links.h"
+
+#include <Poco/String.h>
+
+#include "relais/Database.h"
+#include "relais/Journal.h"
+#include "relais/Passwords.h"
+#include "relais/Problem.h"
+#include "relais/Random.h"
+#include "relais/Time.h"
+#include "relais/http/Request.h"
+
+namespace relais::plugins::wesend {
+
+std::string Links::create(db::Connection& tx, const std::string& tenantId, const std::string& kind,
+                          const std::string& objectId, const std::string& recipient) {
+    const std::string token = randomToken(32);
+    tx.execute("INSERT INTO wesend_links (token_hash, tenant_id, kind, object_id, recipient, created_at)"
+               " VALUES (?, ?, ?, ?, ?, ?)",
+               {sha256Hex(token), tenantId, kind, objectId, db::Value::textOrNull(recipient),
+                static_cast<long long>(nowMs())});
+    return token;
+}
+
+Link Links::resolve(const std::string& tenantId, const std::string& kind, const std::string& token) {
+    // Hash first, whatever the token looks like: a malformed token costs what a good one does.
+    const std::string hash = sha256Hex(token);
+    auto rows = db_.query("SELECT tenant_id, kind, object_id, recipient FROM wesend_links WHERE token_hash = ?",
+                          {hash});
+    if (rows.empty() || token.size() > 100 || rows[0].getString("tenant_id") != tenantId ||
+        rows[0].getString("kind") != kind)
+        throw Problem(404, "not_found", "This link does not exist.");
+    Link l;
+    l.tokenHash = hash;
+    l.tenantId = tenantId;
+    l.kind = kind;
+    l.objectId = rows[0].getString("object_id");
+    l.recipient = rows[0].getString("recipient");
+    return l;
+}
+
+std::string Links::unlock(const http::Request& req, const Link& link, const Protection& p,
+                          const std::string& password) {
+    if (p.passwordHash.empty()) throw Problem(409, "no_password", "This link has no password.");
+    const std::string table = p.table == "wesend_transfers" ? "wesend_transfers" : "wesend_upload_requests";
+    const std::int64_t now = nowMs();
+    auto rows = db_.query("SELECT locked_until FROM " + table + " WHERE id = ? AND tenant_id = ?",
+                          {p.objectId, link.tenantId});
+    if (!rows.empty() && !rows[0].isNull("locked_until") && rows[0].getInt("locked_until") > now) {
+        const std::int64_t wait = (rows[0].getInt("locked_until") - now + 999) / 1000;
+        throw Problem(429, "link_locked", "Too many wrong passwords: this link is locked for a while.")
+            .withHeader("Retry-After", std::to_string(wait));
+    }
+    const std::string kindLabel = link.kind == "transfer" ? "transfer" : "upload_request";
+    JournalEntry entry;
+    entry.tenantId = link.tenantId;
+    entry.actor = {"guest", "", link.recipient};
+    entry.objectType = kindLabel;
+    entry.objectId = p.objectId;
+    entry.ip = req.clientIp();
+    if (!PasswordHasher::verify(password, p.passwordHash)) {
+        bool locked = false;
+        db_.transaction([&](db::Connection& tx) {
+            tx.execute("UPDATE " + table + " SET password_failures = password_failures + 1 WHERE id = ? AND tenant_id = ?",
+                       {p.objectId, link.tenantId});
+            auto r = tx.query("SELECT password_failures FROM " + table + " WHERE id = ? AND tenant_id = ?",
+                              {p.objectId, link.tenantId});
+            locked = !r.empty() && r[0].getInt("password_failures") >= settings_.passwordMaxAttempts;
+            if (locked)
+                tx.execute("UPDATE " + table + " SET password_failures = 0, locked_until = ? WHERE id = ? AND tenant_id = ?",
+                           {static_cast<long long>(now + settings_.passwordLockMs), p.objectId, link.tenantId});
+            entry.action = kindLabel + (locked ? ".link_locked" : ".password_failed");
+            journal_.append(tx, entry);
+        });
+        if (locked)
+            throw Problem(429, "link_locked", "Too many wrong passwords: this link is locked for a while.")
+                .withHeader("Retry-After", std::to_string(settings_.passwordLockMs / 1000));
+        throw Problem(401, "invalid_password", "The password is wrong.");
+    }
+    const std::string access = randomToken(32);
+    db_.transaction([&](db::Connection& tx) {
+        tx.execute("UPDATE " + table + " SET password_failures = 0 WHERE id = ? AND tenant_id = ?",
+                   {p.objectId, link.tenantId});
+        tx.execute("DELETE FROM wesend_link_access WHERE expires_at < ?", {static_cast<long long>(now)});
+        tx.execute("INSERT INTO wesend_link_access (token_hash, tenant_id, link_hash, expires_at) VALUES (?, ?, ?, ?)",
+                   {sha256Hex(access), link.tenantId, link.tokenHash,
+                    static_cast<long long>(now + settings_.unlockTtlMs)});
+        entry.action = kindLabel + ".unlocked";
+        journal_.append(tx, entry);
+    });
+    return access;
+}
+
+void Links::requireAccess(const http::Request& req, const Link& link, const Protection& p) {
+    if (p.passwordHash.empty()) return;
+    const std::string& authorization = req.header("Authorization");
+    if (authorization.size() > 7 && Poco::icompare(authorization.substr(0, 7), "Bearer ") == 0) {
+        auto rows = db_.query("SELECT link_hash, tenant_id, expires_at FROM wesend_link_access WHERE token_hash = ?",
+                              {sha256Hex(Poco::trim(authorization.substr(7)))});
+        if (!rows.empty() && rows[0].getString("link_hash") == link.tokenHash &&
+            rows[0].getString("tenant_id") == link.tenantId && rows[0].getInt("expires_at") > nowMs())
+            return;
+    }
+    throw Problem(401, "password_required", "This link is protected by a password: unlock it first.")
+        .withHeader("WWW-Authenticate", "Bearer");
+}
+
+}  // namespace relais::plugins::wesend

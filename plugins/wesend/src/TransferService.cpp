@@ -1,0 +1,570 @@
+#include "TransferService.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/Logger.h>
+
+#include "Downloads.h"
+#include "Mails.h"
+#include "relais/Database.h"
+#include "relais/FileStore.h"
+#include "relais/Mail.h"
+#include "relais/Problem.h"
+#include "relais/Random.h"
+#include "relais/Time.h"
+#include "relais/http/Access.h"
+#include "relais/http/Json.h"
+#include "relais/http/Request.h"
+#include "relais/http/Response.h"
+#include "relais/http/Route.h"
+
+namespace relais::plugins::wesend {
+
+namespace {
+
+struct Transfer {
+    std::string id, tenantId, senderUserId, senderEmail, senderName, subject, message, passwordHash, state;
+    std::int64_t maxDownloads = -1;
+    bool notify = false;
+    std::int64_t createdAtMs = 0, expiresAtMs = 0, revokedAtMs = 0, shreddedAtMs = 0;
+    int fileCount = 0;
+    std::int64_t totalBytes = 0;
+};
+
+struct TransferFile {
+    DownloadFile file;
+    std::string id;
+    std::int64_t downloads = 0;
+};
+
+const char* kTransferColumns =
+    "id, tenant_id, sender_user_id, sender_email, sender_name, subject, message, password_hash, state,"
+    " max_downloads, notify_on_download, created_at, expires_at, revoked_at, shredded_at, file_count, total_bytes";
+
+Transfer transferFrom(const db::Row& r) {
+    Transfer t;
+    t.id = r.getString("id");
+    t.tenantId = r.getString("tenant_id");
+    t.senderUserId = r.getString("sender_user_id");
+    t.senderEmail = r.getString("sender_email");
+    t.senderName = r.getString("sender_name");
+    t.subject = r.getString("subject");
+    t.message = r.getString("message");
+    t.passwordHash = r.getString("password_hash");
+    t.state = r.getString("state");
+    t.maxDownloads = r.isNull("max_downloads") ? -1 : r.getInt("max_downloads");
+    t.notify = r.getInt("notify_on_download") != 0;
+    t.createdAtMs = r.getInt("created_at");
+    t.expiresAtMs = r.getInt("expires_at");
+    t.revokedAtMs = r.getInt("revoked_at");
+    t.shreddedAtMs = r.getInt("shredded_at");
+    t.fileCount = static_cast<int>(r.getInt("file_count"));
+    t.totalBytes = r.getInt("total_bytes");
+    return t;
+}
+
+std::optional<Transfer> findTransfer(db::Connection& c, const std::string& tenantId, const std::string& id) {
+    auto rows = c.query(std::string("SELECT ") + kTransferColumns + " FROM wesend_transfers WHERE id = ? AND tenant_id = ?",
+                        {id, tenantId});
+    if (rows.empty()) return std::nullopt;
+    return transferFrom(rows[0]);
+}
+
+std::vector<TransferFile> filesOf(db::Connection& c, const std::string& tenantId, const std::string& transferId) {
+    std::vector<TransferFile> out;
+    for (const auto& r : c.query("SELECT id, file_id, name, type, size, sha256, downloads FROM wesend_transfer_files"
+                                 " WHERE tenant_id = ? AND transfer_id = ? ORDER BY position",
+                                 {tenantId, transferId})) {
+        TransferFile f;
+        f.id = r.getString("id");
+        f.file = {r.getString("file_id"), r.getString("name"), r.getString("type"), r.getInt("size"),
+                  r.getString("sha256")};
+        f.downloads = r.getInt("downloads");
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+// The state a client sees: an active transfer past its expiry is expired.
+std::string visibleState(const Transfer& t, std::int64_t now) {
+    if (t.state == "active" && t.expiresAtMs <= now) return "expired";
+    return t.state;
+}
+
+bool exhausted(const Transfer& t, const std::vector<TransferFile>& files) {
+    if (t.maxDownloads < 0) return false;
+    for (const auto& f : files)
+        if (f.downloads < t.maxDownloads) return false;
+    return true;
+}
+
+Poco::JSON::Object::Ptr fileJson(const TransferFile& f, bool withSha) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("id", f.id);
+    o->set("name", f.file.name);
+    o->set("size", f.file.size);
+    o->set("type", f.file.type.empty() ? "application/octet-stream" : f.file.type);
+    if (withSha) {
+        o->set("sha256", f.file.sha256);
+        o->set("downloads", f.downloads);
+    }
+    return o;
+}
+
+Poco::JSON::Object::Ptr transferJson(db::Connection& c, const Transfer& t, bool withEvents) {
+    const std::int64_t now = nowMs();
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("id", t.id);
+    o->set("subject", t.subject);
+    o->set("message", t.message);
+    o->set("state", visibleState(t, now));
+    o->set("created_at", formatRfc3339(t.createdAtMs));
+    o->set("expires_at", formatRfc3339(t.expiresAtMs));
+    o->set("revoked_at", t.revokedAtMs ? Poco::Dynamic::Var(formatRfc3339(t.revokedAtMs)) : Poco::Dynamic::Var());
+    o->set("files_deleted", t.shreddedAtMs != 0);
+    o->set("password_protected", !t.passwordHash.empty());
+    o->set("max_downloads", t.maxDownloads < 0 ? Poco::Dynamic::Var() : Poco::Dynamic::Var(t.maxDownloads));
+    o->set("notify_on_download", t.notify);
+    o->set("file_count", t.fileCount);
+    o->set("total_bytes", t.totalBytes);
+    Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
+    for (const auto& f : filesOf(c, t.tenantId, t.id)) files->add(fileJson(f, true));
+    o->set("files", files);
+    Poco::JSON::Array::Ptr recipients = new Poco::JSON::Array;
+    for (const auto& r : c.query("SELECT email FROM wesend_transfer_recipients WHERE tenant_id = ? AND transfer_id = ?"
+                                 " ORDER BY email",
+                                 {t.tenantId, t.id}))
+        recipients->add(r.getString("email"));
+    o->set("recipients", recipients);
+    if (withEvents) {
+        Poco::JSON::Array::Ptr events = new Poco::JSON::Array;
+        for (const auto& r : c.query("SELECT id, action, recipient, ip, user_agent, file_id, bytes, at FROM wesend_events"
+                                     " WHERE tenant_id = ? AND subject_id = ? ORDER BY id LIMIT 5000",
+                                     {t.tenantId, t.id})) {
+            Poco::JSON::Object::Ptr e = new Poco::JSON::Object;
+            e->set("id", r.getInt("id"));
+            e->set("at", formatRfc3339(r.getInt("at")));
+            e->set("action", r.getString("action"));
+            if (!r.isNull("recipient")) e->set("recipient", r.getString("recipient"));
+            if (!r.isNull("ip")) e->set("ip", r.getString("ip"));
+            if (!r.isNull("user_agent")) e->set("user_agent", r.getString("user_agent"));
+            if (!r.isNull("file_id")) e->set("file_id", r.getString("file_id"));
+            if (!r.isNull("bytes")) e->set("bytes", r.getInt("bytes"));
+            events->add(e);
+        }
+        o->set("events", events);
+    }
+    return o;
+}
+
+Problem linkExpired() {
+    return Problem(410, "link_expired", "This link has expired, was revoked or reached its download limit.");
+}
+
+}  // namespace
+
+void TransferService::registerRoutes(http::RouteRegistry& routes) {
+    auto bind = [this](void (TransferService::*fn)(http::Request&, http::Response&)) {
+        return [this, fn](http::Request& req, http::Response& res) { (this->*fn)(req, res); };
+    };
+    routes.add({"POST", "/api/v1/transfers", bind(&TransferService::create)});
+    routes.add({"GET", "/api/v1/transfers", bind(&TransferService::list)});
+    routes.add({"GET", "/api/v1/transfers/{id}", bind(&TransferService::get)});
+    routes.add({"DELETE", "/api/v1/transfers/{id}", bind(&TransferService::revoke)});
+    for (http::Route r : {http::Route("GET", "/api/v1/public/transfers/{token}", bind(&TransferService::publicGet)),
+                          http::Route("POST", "/api/v1/public/transfers/{token}/unlock", bind(&TransferService::publicUnlock)),
+                          http::Route("GET", "/api/v1/public/transfers/{token}/files/{file_id}", bind(&TransferService::publicFile)),
+                          http::Route("GET", "/api/v1/public/transfers/{token}/zip", bind(&TransferService::publicZip))}) {
+        r.capability = true;
+        routes.add(std::move(r));
+    }
+}
+
+void TransferService::create(http::Request& req, http::Response& res) {
+    const Principal& p = http::requireFeature(req, "send");
+    const TenantContext& tenant = http::requireTenant(req);
+    const auto body = http::readJsonObject(req);
+    const std::vector<std::string> recipients = emailList(body, "recipients", s_.settings.maxRecipients);
+    const std::string subject = optionalText(body, "subject", 255, true);
+    const std::string message = optionalText(body, "message", 10000, false);
+    const std::vector<std::string> uploadIds = idList(body, "uploads", s_.settings.maxFilesPerTransfer);
+    const std::int64_t days = optionalInt(body, "expires_in_days", 1, tenant.maxExpiryDays, tenant.defaultExpiryDays);
+    const std::int64_t maxDownloads = optionalInt(body, "max_downloads", 1, 1000000, -1);
+    bool notify = false;
+    if (body->has("notify_on_download") && !body->isNull("notify_on_download")) {
+        if (!body->get("notify_on_download").isBoolean())
+            throw Problem::invalidField("notify_on_download", "must be true or false");
+        notify = body->getValue<bool>("notify_on_download");
+    }
+    const std::string passwordHash = optionalPassword(body);
+
+    const std::int64_t now = nowMs();
+    const std::string id = randomId("tr");
+    const std::int64_t expiresAt = now + days * 86400000;
+    std::string senderLink;
+    std::vector<std::pair<std::string, std::string>> fileIds;  // (transfer file id, upload)
+    Transfer t;
+    s_.db.transaction([&](db::Connection& tx) {
+        fileIds.clear();
+        const auto claimed = s_.uploads.claim(tx, tenant.id, uploadIds, p.userId, "", "uploads");
+        std::int64_t total = 0;
+        for (const auto& u : claimed) total += u.length;
+        tx.execute("INSERT INTO wesend_transfers (id, tenant_id, sender_user_id, sender_email, sender_name, subject,"
+                   " message, language, password_hash, max_downloads, notify_on_download, file_count, total_bytes,"
+                   " state, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+                   {id, tenant.id, p.userId, p.email, p.name, db::Value::textOrNull(subject),
+                    db::Value::textOrNull(message), tenant.language, db::Value::textOrNull(passwordHash),
+                    maxDownloads < 0 ? db::Value() : db::Value(static_cast<long long>(maxDownloads)), notify,
+                    static_cast<long long>(claimed.size()), static_cast<long long>(total), static_cast<long long>(now),
+                    static_cast<long long>(expiresAt)});
+        std::vector<FileCount> counts;
+        std::vector<mails::FileLine> lines;
+        int position = 0;
+        for (const auto& u : claimed) {
+            const std::string fid = randomId("tf");
+            tx.execute("INSERT INTO wesend_transfer_files (id, tenant_id, transfer_id, position, file_id, name, type,"
+                       " size, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       {fid, tenant.id, id, position++, u.fileId, u.filename.empty() ? "fichier" : u.filename,
+                        u.filetype, static_cast<long long>(u.length), u.sha256});
+            counts.push_back({u.filetype, u.length});
+            lines.push_back({u.filename.empty() ? "fichier" : u.filename, u.length});
+        }
+        senderLink = req.linkBase() + "/d/" + s_.links.create(tx, tenant.id, "transfer", id, "");
+        for (const auto& email : recipients) {
+            tx.execute("INSERT INTO wesend_transfer_recipients (id, tenant_id, transfer_id, email) VALUES (?, ?, ?, ?)",
+                       {randomId("rc"), tenant.id, id, email});
+            const std::string link = req.linkBase() + "/d/" + s_.links.create(tx, tenant.id, "transfer", id, email);
+            MailMessage m = mails::transferSent(email, p.name, p.email, subject, message, lines, expiresAt,
+                                                !passwordHash.empty(), link);
+            m.tenantId = tenant.id;
+            m.reference = "wesend.transfer:" + id;
+            s_.mail.enqueue(tx, m);
+        }
+        TrackEvent e = guestEvent(req);
+        e.tenantId = tenant.id;
+        e.ownerUserId = p.userId;
+        e.subjectType = "transfer";
+        e.subjectId = id;
+        e.action = "created";
+        e.bytes = total;
+        e.actorType = p.role;
+        e.actorId = p.userId;
+        e.actorEmail = p.email;
+        s_.tracking.record(tx, e);
+        s_.tracking.countTransfer(tx, tenant.id, p.userId, counts, now);
+        t = *findTransfer(tx, tenant.id, id);
+    });
+    auto out = s_.db.read([&](db::Connection& c) { return transferJson(c, t, false); });
+    out->set("link", senderLink);
+    res.setHeader("Location", "/api/v1/transfers/" + id);
+    http::sendJson(res, 201, out);
+}
+
+void TransferService::list(http::Request& req, http::Response& res) {
+    const Principal& p = http::requireUser(req);
+    const TenantContext& tenant = http::requireTenant(req);
+    const int limit = pageLimit(req);
+    const std::string cursor = req.query("cursor");
+    std::int64_t beforeAt = INT64_MAX;
+    std::string beforeId;
+    if (!cursor.empty()) {
+        const auto dot = cursor.find('.');
+        if (dot == std::string::npos || dot == 0 || cursor.find_first_not_of("0123456789") != dot)
+            throw Problem::invalidField("cursor", "is not a cursor this list returned");
+        beforeAt = std::stoll(cursor.substr(0, dot));
+        beforeId = cursor.substr(dot + 1);
+    }
+    Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
+    s_.db.read([&](db::Connection& c) {
+        auto rows = c.query(std::string("SELECT ") + kTransferColumns +
+                                " FROM wesend_transfers WHERE tenant_id = ? AND sender_user_id = ?"
+                                " AND (created_at < ? OR (created_at = ? AND id < ?))"
+                                " ORDER BY created_at DESC, id DESC LIMIT ?",
+                            {tenant.id, p.userId, static_cast<long long>(beforeAt), static_cast<long long>(beforeAt),
+                             beforeId.empty() ? std::string("\x7f") : beforeId, limit + 1});
+        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+        for (std::size_t i = 0; i < rows.size() && i < static_cast<std::size_t>(limit); ++i)
+            items->add(transferJson(c, transferFrom(rows[i]), false));
+        out->set("items", items);
+        if (rows.size() > static_cast<std::size_t>(limit)) {
+            const auto& last = rows[static_cast<std::size_t>(limit) - 1];
+            out->set("next_cursor", std::to_string(last.getInt("created_at")) + "." + last.getString("id"));
+        } else {
+            out->set("next_cursor", Poco::Dynamic::Var());
+        }
+    });
+    http::sendJson(res, 200, out);
+}
+
+void TransferService::get(http::Request& req, http::Response& res) {
+    const Principal& p = http::requireUser(req);
+    const TenantContext& tenant = http::requireTenant(req);
+    auto out = s_.db.read([&](db::Connection& c) {
+        auto t = findTransfer(c, tenant.id, req.param("id"));
+        if (!t || t->senderUserId != p.userId) throw Problem::notFound("No such transfer.");
+        return transferJson(c, *t, true);
+    });
+    http::sendJson(res, 200, out);
+}
+
+void TransferService::revoke(http::Request& req, http::Response& res) {
+    const Principal& p = http::requireUser(req);
+    const TenantContext& tenant = http::requireTenant(req);
+    s_.db.transaction([&](db::Connection& tx) {
+        auto t = findTransfer(tx, tenant.id, req.param("id"));
+        if (!t || t->senderUserId != p.userId) throw Problem::notFound("No such transfer.");
+        if (t->state != "active") return;
+        const std::int64_t now = nowMs();
+        tx.execute("UPDATE wesend_transfers SET state = 'revoked', revoked_at = ? WHERE id = ? AND tenant_id = ?",
+                   {static_cast<long long>(now), t->id, tenant.id});
+        TrackEvent e = guestEvent(req);
+        e.tenantId = tenant.id;
+        e.ownerUserId = p.userId;
+        e.subjectType = "transfer";
+        e.subjectId = t->id;
+        e.action = "revoked";
+        e.actorType = p.role;
+        e.actorId = p.userId;
+        e.actorEmail = p.email;
+        s_.tracking.record(tx, e);
+    });
+    res.sendEmpty(204);
+}
+
+namespace {
+
+struct PublicView {
+    Link link;
+    Transfer transfer;
+    std::vector<TransferFile> files;
+};
+
+}  // namespace
+
+// The transfer behind a public token, or 404 / 410; `continuing` lets an exhausted link
+// finish a download it already counted.
+static PublicView openPublic(Services& s, http::Request& req, bool continuing) {
+    const TenantContext& tenant = http::requireTenant(req);
+    PublicView v;
+    v.link = s.links.resolve(tenant.id, "transfer", req.param("token"));
+    s.db.read([&](db::Connection& c) {
+        auto t = findTransfer(c, tenant.id, v.link.objectId);
+        if (!t) throw Problem(404, "not_found", "This link does not exist.");
+        v.transfer = *t;
+        v.files = filesOf(c, tenant.id, t->id);
+    });
+    if (visibleState(v.transfer, nowMs()) != "active" || v.transfer.shreddedAtMs != 0) throw linkExpired();
+    if (!continuing && exhausted(v.transfer, v.files)) throw linkExpired();
+    s.links.requireAccess(req, v.link, {"wesend_transfers", v.transfer.id, v.transfer.passwordHash});
+    return v;
+}
+
+static TrackEvent publicEvent(const http::Request& req, const PublicView& v, const std::string& action) {
+    TrackEvent e = guestEvent(req);
+    e.tenantId = v.transfer.tenantId;
+    e.ownerUserId = v.transfer.senderUserId;
+    e.subjectType = "transfer";
+    e.subjectId = v.transfer.id;
+    e.action = action;
+    e.recipient = v.link.recipient;
+    return e;
+}
+
+void TransferService::publicGet(http::Request& req, http::Response& res) {
+    const PublicView v = openPublic(s_, req, false);
+    if (req.method() != "HEAD") s_.tracking.record(publicEvent(req, v, "link_opened"));
+    Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
+    out->set("subject", v.transfer.subject);
+    out->set("message", v.transfer.message);
+    Poco::JSON::Object::Ptr sender = new Poco::JSON::Object;
+    sender->set("name", v.transfer.senderName);
+    sender->set("email", v.transfer.senderEmail);
+    out->set("sender", sender);
+    out->set("expires_at", formatRfc3339(v.transfer.expiresAtMs));
+    out->set("total_bytes", v.transfer.totalBytes);
+    out->set("max_downloads", v.transfer.maxDownloads < 0 ? Poco::Dynamic::Var() : Poco::Dynamic::Var(v.transfer.maxDownloads));
+    Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
+    for (const auto& f : v.files) {
+        auto o = fileJson(f, false);
+        if (v.transfer.maxDownloads >= 0)
+            o->set("downloads_remaining", std::max<std::int64_t>(0, v.transfer.maxDownloads - f.downloads));
+        files->add(o);
+    }
+    out->set("files", files);
+    http::sendJson(res, 200, out);
+}
+
+void TransferService::publicUnlock(http::Request& req, http::Response& res) {
+    const TenantContext& tenant = http::requireTenant(req);
+    const Link link = s_.links.resolve(tenant.id, "transfer", req.param("token"));
+    auto t = s_.db.read([&](db::Connection& c) { return findTransfer(c, tenant.id, link.objectId); });
+    if (!t) throw Problem(404, "not_found", "This link does not exist.");
+    if (visibleState(*t, nowMs()) != "active") throw linkExpired();
+    const auto body = http::readJsonObject(req, 4096);
+    const std::string password = optionalText(body, "password", 256, false);
+    if (password.empty()) throw Problem::invalidField("password", "is required");
+    const std::string access = s_.links.unlock(req, link, {"wesend_transfers", t->id, t->passwordHash}, password);
+    Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
+    out->set("access_token", access);
+    out->set("expires_at", formatRfc3339(nowMs() + s_.settings.unlockTtlMs));
+    http::sendJson(res, 200, out);
+}
+
+namespace {
+
+// Counts a download of `targets` for the link, atomically: all of them or none (410).
+void countDownload(Services& s, const PublicView& v, const std::vector<std::string>& fileIds, const std::string& target) {
+    s.db.transaction([&](db::Connection& tx) {
+        for (const auto& fid : fileIds) {
+            const auto changed =
+                v.transfer.maxDownloads < 0
+                    ? tx.execute("UPDATE wesend_transfer_files SET downloads = downloads + 1 WHERE id = ? AND tenant_id = ?",
+                                 {fid, v.transfer.tenantId})
+                    : tx.execute("UPDATE wesend_transfer_files SET downloads = downloads + 1"
+                                 " WHERE id = ? AND tenant_id = ? AND downloads < ?",
+                                 {fid, v.transfer.tenantId, static_cast<long long>(v.transfer.maxDownloads)});
+            if (changed != 1) throw linkExpired();
+        }
+        tx.execute("INSERT INTO wesend_download_grants (tenant_id, transfer_id, link_hash, target, counted_at)"
+                   " VALUES (?, ?, ?, ?, ?)",
+                   {v.transfer.tenantId, v.transfer.id, v.link.tokenHash, target, static_cast<long long>(nowMs())});
+    });
+}
+
+bool hasGrant(Services& s, const PublicView& v, const std::string& fileId) {
+    auto rows = s.db.query("SELECT COUNT(*) AS n FROM wesend_download_grants WHERE link_hash = ? AND tenant_id = ?"
+                           " AND target IN (?, 'zip') AND counted_at > ?",
+                           {v.link.tokenHash, v.transfer.tenantId, fileId,
+                            static_cast<long long>(nowMs() - s.settings.resumeWindowMs)});
+    return !rows.empty() && rows[0].getInt("n") > 0;
+}
+
+// After a complete download by a known recipient: tell the sender once they have everything.
+void notifyIfComplete(Services& s, const PublicView& v) {
+    if (!v.transfer.notify || v.link.recipient.empty()) return;
+    s.db.transaction([&](db::Connection& tx) {
+        auto zip = tx.query("SELECT COUNT(*) AS n FROM wesend_events WHERE tenant_id = ? AND subject_id = ?"
+                            " AND recipient = ? AND action = 'zip_downloaded'",
+                            {v.transfer.tenantId, v.transfer.id, v.link.recipient});
+        auto files = tx.query("SELECT COUNT(DISTINCT file_id) AS n FROM wesend_events WHERE tenant_id = ?"
+                              " AND subject_id = ? AND recipient = ? AND action = 'file_downloaded'",
+                              {v.transfer.tenantId, v.transfer.id, v.link.recipient});
+        const bool all = zip[0].getInt("n") > 0 || files[0].getInt("n") >= static_cast<std::int64_t>(v.files.size());
+        if (!all) return;
+        const std::int64_t now = nowMs();
+        if (tx.execute("UPDATE wesend_transfer_recipients SET notified_at = ? WHERE tenant_id = ? AND transfer_id = ?"
+                       " AND email = ? AND notified_at IS NULL",
+                       {static_cast<long long>(now), v.transfer.tenantId, v.transfer.id, v.link.recipient}) != 1)
+            return;
+        MailMessage m = mails::transferDownloaded(v.transfer.senderEmail, v.link.recipient, v.transfer.subject, now);
+        m.tenantId = v.transfer.tenantId;
+        s.mail.enqueue(tx, m);
+    });
+}
+
+}  // namespace
+
+void TransferService::publicFile(http::Request& req, http::Response& res) {
+    const bool head = req.method() == "HEAD";
+    // A Range that does not start at 0 may continue a counted download past the limit.
+    const std::string& rangeHeader = req.header("Range");
+    const bool mayContinue = !rangeHeader.empty() && rangeHeader.rfind("bytes=0-", 0) != 0;
+    const PublicView v = openPublic(s_, req, mayContinue || head);
+    const TransferFile* file = nullptr;
+    for (const auto& f : v.files)
+        if (f.id == req.param("file_id")) file = &f;
+    if (!file) throw Problem::notFound("No such file in this transfer.");
+    const ByteRange range = parseRange(rangeHeader, file->file.size);
+
+    bool counted = false;
+    if (!head) {
+        if (range.start == 0 || !hasGrant(s_, v, file->id)) {
+            countDownload(s_, v, {file->id}, file->id);
+            counted = true;
+        }
+    }
+    std::int64_t sent = 0;
+    try {
+        sent = sendFile(req, res, s_.files, v.transfer.tenantId, file->file, range);
+    } catch (...) {
+        if (!head) {
+            TrackEvent e = publicEvent(req, v, "file_partially_downloaded");
+            e.fileId = file->id;
+            e.bytes = res.bytesSent();
+            try {
+                s_.db.transaction([&](db::Connection& tx) {
+                    s_.tracking.record(tx, e);
+                    s_.tracking.countDownload(tx, v.transfer.tenantId, counted, e.bytes, nowMs());
+                });
+            } catch (const std::exception& x) {
+                s_.log.error("cannot record a broken download: %s", std::string(x.what()));
+            }
+        }
+        throw;
+    }
+    if (head) return;
+    TrackEvent e = publicEvent(req, v, range.end == file->file.size ? "file_downloaded" : "file_partially_downloaded");
+    e.fileId = file->id;
+    e.bytes = sent;
+    s_.db.transaction([&](db::Connection& tx) {
+        s_.tracking.record(tx, e);
+        s_.tracking.countDownload(tx, v.transfer.tenantId, counted, sent, nowMs());
+    });
+    if (e.action == "file_downloaded") notifyIfComplete(s_, v);
+}
+
+void TransferService::publicZip(http::Request& req, http::Response& res) {
+    const PublicView v = openPublic(s_, req, false);
+    std::vector<std::string> ids;
+    std::vector<DownloadFile> entries;
+    for (const auto& f : v.files) {
+        ids.push_back(f.id);
+        entries.push_back(f.file);
+    }
+    const std::string zipName = (v.transfer.subject.empty() ? std::string("relais") : v.transfer.subject) + ".zip";
+    if (req.method() == "HEAD") {
+        res.setHeader("Content-Type", "application/zip");
+        res.sendEmpty(200);
+        return;
+    }
+    countDownload(s_, v, ids, "zip");
+    std::int64_t sent = 0;
+    try {
+        sent = sendZip(res, s_.files, v.transfer.tenantId, entries, zipName, v.transfer.createdAtMs);
+    } catch (...) {
+        TrackEvent e = publicEvent(req, v, "zip_partially_downloaded");
+        e.bytes = res.bytesSent();
+        try {
+            s_.db.transaction([&](db::Connection& tx) {
+                s_.tracking.record(tx, e);
+                s_.tracking.countDownload(tx, v.transfer.tenantId, true, e.bytes, nowMs());
+            });
+        } catch (const std::exception& x) {
+            s_.log.error("cannot record a broken download: %s", std::string(x.what()));
+        }
+        throw;
+    }
+    TrackEvent e = publicEvent(req, v, "zip_downloaded");
+    e.bytes = sent;
+    s_.db.transaction([&](db::Connection& tx) {
+        s_.tracking.record(tx, e);
+        s_.tracking.countDownload(tx, v.transfer.tenantId, true, sent, nowMs());
+    });
+    notifyIfComplete(s_, v);
+}
+
+void TransferService::onMailDelivered(const std::string& tenantId, const std::string& transferId,
+                                      const std::string& recipient) {
+    auto t = s_.db.read([&](db::Connection& c) { return findTransfer(c, tenantId, transferId); });
+    if (!t) return;
+    TrackEvent e;
+    e.tenantId = tenantId;
+    e.ownerUserId = t->senderUserId;
+    e.subjectType = "transfer";
+    e.subjectId = transferId;
+    e.action = "mail_delivered";
+    e.recipient = recipient;
+    e.actorType = "system";
+    s_.tracking.record(e);
+}
+
+}  // namespace relais::plugins::wesend
