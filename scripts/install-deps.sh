@@ -3,8 +3,10 @@
 # Idempotent: packages already present are not touched, and nothing runs apt when all are there.
 #
 #   scripts/install-deps.sh build   what `make run` needs: compiler, CMake, Ninja and the libraries
-#   scripts/install-deps.sh test    the above, plus the servers and tools `make test` starts
-#   scripts/install-deps.sh bench   the above, plus what `make bench` compares with (wrk, nginx)
+#   scripts/install-deps.sh test    the above, plus the servers and tools `make test` starts, and
+#                                   Node.js for the tus clients (scripts/npm-install.sh installs them)
+#   scripts/install-deps.sh bench   the above, plus what `make bench` compares with (wrk, nginx,
+#                                   Node.js for @tus/server)
 #   scripts/install-deps.sh fuzz    the build packages, plus clang and libFuzzer (`make fuzz`)
 #
 # Services are never enabled or started by this script: a policy-rc.d forbids it during the
@@ -18,9 +20,9 @@ build_pkgs="make g++ cmake ninja-build pkg-config git ca-certificates
   libboost-dev libboost-filesystem-dev libcppunit-dev libargon2-dev curl"
 
 test_pkgs="mariadb-server-core mariadb-client-core python3 python3-aiosmtpd curl unzip p7zip-full
-  procps iproute2"
+  procps iproute2 nodejs npm"
 
-bench_pkgs="wrk nginx-light curl"
+bench_pkgs="wrk nginx-light curl nodejs npm"
 fuzz_pkgs="clang-14 libclang-rt-14-dev"
 
 case "$mode" in
@@ -31,10 +33,21 @@ case "$mode" in
   *) echo "usage: $0 build|test|bench|fuzz" >&2; exit 64 ;;
 esac
 
+# Node.js counts as present when its commands are: NodeSource's `nodejs` package bundles npm
+# and conflicts with Debian's `npm`, which apt then could not install.
+present_as_command() {
+  case "$1" in
+    nodejs) command -v node >/dev/null 2>&1 ;;
+    npm) command -v npm >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}
+
 missing=""
 for p in $pkgs; do
+  case " $missing " in *" $p "*) continue ;; esac
   status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-  [ "$status" = "installed" ] || missing="$missing $p"
+  [ "$status" = "installed" ] || present_as_command "$p" || missing="$missing $p"
 done
 
 [ -z "$missing" ] && exit 0

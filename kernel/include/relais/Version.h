@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 namespace relais {
@@ -13,5 +14,9 @@ extern const char* const kVersion;
 /// (relais_plugin_abi_v1), which the host reads from the file before loading it.
 #define RELAIS_PLUGIN_ABI_VERSION 5
 constexpr std::uint32_t kPluginAbiVersion = RELAIS_PLUGIN_ABI_VERSION;
+
+/// The product's modules, whose keys config/relais.properties documents even where the plugin
+/// is not installed.
+constexpr std::array<const char*, 6> kProductModules = {"wesend", "sante", "ldapsync", "branding", "billing", "sla"};
 
 }  // namespace relais

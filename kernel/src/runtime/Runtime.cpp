@@ -94,7 +94,11 @@ std::unique_ptr<Runtime> Runtime::configure(const ConfigLoader& loader,
         }
     }
     std::vector<std::string> warnings;
-    Config config = loader.validate(schema, host->skippedNames(), &warnings);
+    // The shipped configuration documents the product modules' keys: a node built or deployed
+    // without one of them warns about its keys instead of refusing to start.
+    std::set<std::string> tolerated = host->skippedNames();
+    tolerated.insert(kProductModules.begin(), kProductModules.end());
+    Config config = loader.validate(schema, tolerated, &warnings);
     checkPublicUrl(config);
     for (const auto& w : warnings)
         Poco::Logger::get("relais.config").warning(w);

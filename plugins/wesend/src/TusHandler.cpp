@@ -23,7 +23,12 @@ class LockGuard {
 public:
     LockGuard(UploadStore& uploads, std::string tenantId, std::string id, std::string owner)
         : uploads_(uploads), tenantId_(std::move(tenantId)), id_(std::move(id)), owner_(std::move(owner)) {}
-    ~LockGuard() {
+    ~LockGuard() { release(); }
+    /// Unlocks now: before the answer is sent, so that a client's next PATCH, sent as soon as
+    /// it reads this answer, does not find the upload still locked (a spurious 423).
+    void release() {
+        if (released_) return;
+        released_ = true;
         try {
             uploads_.unlock(tenantId_, id_, owner_);
         } catch (const std::exception&) {
@@ -34,6 +39,7 @@ public:
 private:
     UploadStore& uploads_;
     std::string tenantId_, id_, owner_;
+    bool released_ = false;
 };
 
 std::string sha256OfFile(FileStore& files, const std::string& tenantId, const std::string& fileId) {
@@ -152,7 +158,7 @@ void TusHandler::create(http::Request& req, http::Response& res, const UploadSco
         LockGuard guard(uploads_, rec.tenantId, rec.id, owner);
         if (length >= 0 && req.contentLength() > length)
             throw Problem(413, "upload_length_exceeded", "The body is longer than Upload-Length.");
-        offset = receive(req, rec, 0, owner, streamSha);
+        offset = receiveOrComplete(req, rec, 0, owner, streamSha);
         res.setHeader("Upload-Offset", std::to_string(offset));
     }
     if (length >= 0 && offset == length) {
@@ -219,12 +225,13 @@ void TusHandler::patch(http::Request& req, http::Response& res, const UploadScop
         throw Problem(413, "upload_length_exceeded", "The body goes past Upload-Length.");
 
     std::string streamSha;
-    const std::int64_t offset = receive(req, rec, current, owner, streamSha);
+    const std::int64_t offset = receiveOrComplete(req, rec, current, owner, streamSha);
     if (rec.length >= 0 && offset == rec.length && rec.state == "open") {
         finish(rec, streamSha);
     } else if (rec.state == "open") {
         setExpiresHeader(res, now + settings_.uploadTtlMs);
     }
+    guard.release();
     res.setHeader("Upload-Offset", std::to_string(offset));
     res.sendEmpty(204);
 }
@@ -296,6 +303,20 @@ std::int64_t TusHandler::receive(http::Request& req, UploadRecord& rec, std::int
     const std::int64_t size = files_.stat(rec.tenantId, rec.fileId).size;
     if (whole && size == received) wholeSha = whole->hexDigest();
     return size;
+}
+
+std::int64_t TusHandler::receiveOrComplete(http::Request& req, UploadRecord& rec, std::int64_t offset,
+                                           const std::string& lockOwner, std::string& wholeSha) {
+    try {
+        return receive(req, rec, offset, lockOwner, wholeSha);
+    } catch (...) {
+        // A body that failed (too long without a Content-Length, or broken) after the bytes
+        // kept reached Upload-Length leaves a complete upload: HEAD says offset = length and
+        // no client sends another PATCH, so it is finished now.
+        if (rec.length >= 0 && rec.state == "open" && files_.stat(rec.tenantId, rec.fileId).size == rec.length)
+            finish(rec, "");
+        throw;
+    }
 }
 
 void TusHandler::finish(UploadRecord& rec, const std::string& sha256FromStream) {

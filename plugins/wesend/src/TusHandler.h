@@ -63,6 +63,9 @@ private:
     /// `wholeSha` is set when this body was the whole file.
     std::int64_t receive(http::Request& req, UploadRecord& upload, std::int64_t offset,
                          const std::string& lockOwner, std::string& wholeSha);
+    /// receive(), and when it fails with the upload's length reached, finish() before rethrowing.
+    std::int64_t receiveOrComplete(http::Request& req, UploadRecord& upload, std::int64_t offset,
+                                   const std::string& lockOwner, std::string& wholeSha);
     void finish(UploadRecord& upload, const std::string& sha256FromStream);
     void setExpiresHeader(http::Response& res, std::int64_t expiresAtMs) const;
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <set>
 
+#include "../wesend/WesendSupport.h"
 #include "TenancySupport.h"
 #include "TestSupport.h"
 #include "crypto/Ed25519.h"
@@ -74,7 +75,8 @@ public:
     void tearDown() override { db_.reset(); }
 
     void terminateExportPurgeLeavesNothing() {
-        auto settings = relais::test::baseSettings(dir_, *db_);
+        // With the product's plugins: WeSend's tables and files must go with the tenant too.
+        auto settings = relais::test::productSettings(dir_, *db_);
         settings["tenancy.export_window_ms"] = "4000";
         settings["tenancy.purge_interval_ms"] = "200";
         settings["storage.segment_bytes"] = "65536";
@@ -96,6 +98,54 @@ public:
             stored[storeFile(rt, acme.id, content)] = content;
         const std::string otherContent = relais::randomBytes(200000);
         const std::string otherFile = storeFile(rt, other.id, otherContent);
+        // WeSend: a transfer, and an upload request with a guest's deposit.
+        std::set<std::string> wesendNeedles;
+        std::vector<std::string> wesendFiles;
+        {
+            using relais::test::wesend::upload;
+            const auto session = relais::test::login(port, acme.host, user.email);
+            const std::string sentContent = relais::randomBytes(150000);
+            const std::string up = upload(port, acme.host, session.token, sentContent, "rapport.bin", "application/octet-stream");
+            auto tr = call(port, acme.host, session.token, "POST", "/api/v1/transfers",
+                           R"({"recipients": ["paul@client.example"], "subject": "Rapport", "uploads": [")" + up + "\"]}");
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(tr.body, 201, tr.status);
+            auto transfer = json(tr.body);
+            const std::string link = transfer->getValue<std::string>("link");
+            const std::string token = link.substr(link.rfind('/') + 1);
+            CPPUNIT_ASSERT_EQUAL(200, call(port, acme.host, "", "GET", "/api/v1/public/transfers/" + token + "/zip").status);
+            auto rq = call(port, acme.host, session.token, "POST", "/api/v1/upload-requests",
+                           R"({"recipients": ["client@client.example"]})");
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(rq.body, 201, rq.status);
+            auto request = json(rq.body);
+            const std::string rlink = request->getValue<std::string>("link");
+            const std::string rtoken = rlink.substr(rlink.rfind('/') + 1);
+            const std::string depositContent = "Pièce déposée\n";
+            const std::string gup = upload(port, acme.host, "", depositContent, "piece.txt", "text/plain",
+                                           "/api/v1/public/upload-requests/" + rtoken + "/uploads");
+            auto dep = call(port, acme.host, "", "POST", "/api/v1/public/upload-requests/" + rtoken + "/deposits",
+                            R"({"uploads": [")" + gup + R"("], "sender_email": "client@client.example"})");
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(dep.body, 201, dep.status);
+            wesendNeedles = {transfer->getValue<std::string>("id"), request->getValue<std::string>("id"),
+                             json(dep.body)->getValue<std::string>("id"), relais::sha256Hex(token),
+                             relais::sha256Hex(rtoken), "paul@client.example", "client@client.example"};
+            auto& db = rt.database();
+            for (const auto& row : db.query("SELECT file_id FROM wesend_transfer_files WHERE tenant_id = ?", {acme.id})) {
+                wesendFiles.push_back(row.getString("file_id"));
+                stored[row.getString("file_id")] = sentContent;
+            }
+            for (const auto& row : db.query("SELECT file_id FROM wesend_deposit_files WHERE tenant_id = ?", {acme.id})) {
+                wesendFiles.push_back(row.getString("file_id"));
+                stored[row.getString("file_id")] = depositContent;
+            }
+            CPPUNIT_ASSERT_EQUAL(std::size_t{2}, wesendFiles.size());
+            // The tenant has rows in WeSend's tables (so the check after the purge means something).
+            for (const char* table : {"wesend_transfers", "wesend_transfer_files", "wesend_transfer_recipients",
+                                      "wesend_links", "wesend_events", "wesend_upload_requests", "wesend_deposits",
+                                      "wesend_deposit_files", "wesend_stats_daily", "wesend_download_grants"})
+                CPPUNIT_ASSERT_MESSAGE(table, db.query(std::string("SELECT COUNT(*) AS n FROM ") + table +
+                                                           " WHERE tenant_id = ?",
+                                                       {acme.id})[0].getInt("n") > 0);
+        }
         const std::string blobDir = dir_.file("blobs");
         const auto blobsBefore = blobNames(blobDir);
 
@@ -182,7 +232,24 @@ public:
         // Nothing of the tenant in any table but the platform's own records of it.
         std::set<std::string> needles = {acme.id, admin.id, user.id, admin.email, user.email};
         for (const auto& [id, content] : stored) needles.insert(id);
+        needles.insert(wesendNeedles.begin(), wesendNeedles.end());
         auto& db = rt.database();
+        // No WeSend row of the tenant, in any of the module's tables that has a tenant_id.
+        for (const auto& table : tables(db)) {
+            if (table.rfind("wesend_", 0) != 0) continue;
+            CPPUNIT_ASSERT_EQUAL_MESSAGE("table " + table, std::int64_t{0},
+                                         db.query("SELECT COUNT(*) AS n FROM " + table + " WHERE tenant_id = ?",
+                                                  {acme.id})[0].getInt("n"));
+        }
+        for (const auto& f : wesendFiles) {
+            bool gone = false;
+            try {
+                rt.files().stat(acme.id, f);
+            } catch (const relais::StorageError& e) {
+                gone = e.kind() == relais::StorageError::Kind::NotFound;
+            }
+            CPPUNIT_ASSERT_MESSAGE("WeSend file " + f + " outlived the purge", gone);
+        }
         for (const auto& table : tables(db)) {
             if (table == "deletion_certificates") continue;
             for (const auto& row : db.query("SELECT * FROM " + table)) {

@@ -5,12 +5,15 @@
 
 #include <Poco/Base64Encoder.h>
 
+#include <cctype>
 #include <map>
+#include <vector>
 #include <sstream>
 #include <string>
 
 #include "TenancySupport.h"
 #include "TestSupport.h"
+#include "relais/Random.h"
 
 namespace relais::test::wesend {
 
@@ -54,6 +57,56 @@ inline std::string linkIn(const std::string& text, const std::string& marker) {
     const auto start = text.rfind("http", at);
     auto end = text.find_first_of(" \r\n", at);
     return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+
+/// Lower-case and unique per run: the mail folder is shared by every suite and run.
+inline std::string uniqueName(const std::string& prefix) { return prefix + relais::toHex(relais::randomBytes(4)); }
+
+/// The decoded messages the test SMTP server accepted for `address`.
+inline std::vector<std::string> mailsTo(const std::string& address) {
+    std::vector<std::string> out;
+    for (const auto& m : maildirMessages(requiredEnv("TEST_MAILDIR"))) {
+        const auto at = m.find("X-Envelope-To: ");
+        if (at == std::string::npos) continue;
+        const std::string to = m.substr(at, m.find('\n', at) - at);
+        if (to.find(address) != std::string::npos) out.push_back(decodeQuotedPrintable(m));
+    }
+    return out;
+}
+
+/// Waits for a mail to `address` holding `needle`, and returns it decoded.
+inline std::string waitForMail(const std::string& address, const std::string& needle, int timeoutMs = 15000) {
+    std::string found;
+    waitUntil(
+        [&] {
+            for (const auto& m : mailsTo(address))
+                if (m.find(needle) != std::string::npos) {
+                    found = m;
+                    return true;
+                }
+            return false;
+        },
+        timeoutMs, "a mail to " + address + " with " + needle);
+    return found;
+}
+
+/// The token after `marker` ("/d/", "/r/") in a text: the URL-safe characters that follow.
+inline std::string tokenAfter(const std::string& text, const std::string& marker) {
+    const auto at = text.find(marker);
+    if (at == std::string::npos) return {};
+    const auto start = at + marker.size();
+    auto end = start;
+    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '-' || text[end] == '_'))
+        ++end;
+    return text.substr(start, end - start);
+}
+
+/// The settings of a product server whose mails go to the test SMTP server.
+inline std::map<std::string, std::string> withMail(std::map<std::string, std::string> s) {
+    s["smtp.host"] = requiredEnv("TEST_SMTP_HOST");
+    s["smtp.port"] = requiredEnv("TEST_SMTP_PORT");
+    return s;
 }
 
 }  // namespace relais::test::wesend
