@@ -346,6 +346,16 @@ std::string readFile(const std::string& path) {
     return out.str();
 }
 
+void flipByte(const std::string& path, std::int64_t offset) {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(offset));
+    const int original = f.get();
+    CPPUNIT_ASSERT_MESSAGE("cannot read byte " + std::to_string(offset) + " of " + path, original != EOF);
+    f.seekp(static_cast<std::streamoff>(offset));
+    f.put(static_cast<char>(~original));
+    CPPUNIT_ASSERT_MESSAGE("cannot write " + path, f.good());
+}
+
 void writeFile(const std::string& path, const std::string& content) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << content;

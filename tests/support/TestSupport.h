@@ -171,6 +171,9 @@ void waitUntil(const std::function<bool()>& condition, int timeoutMs, const std:
 
 std::string readFile(const std::string& path);
 void writeFile(const std::string& path, const std::string& content);
+/// Inverts every bit of the byte at `offset` of a file: a corruption that always changes it
+/// (writing a fixed value would leave it as it was once in 256 runs).
+void flipByte(const std::string& path, std::int64_t offset);
 
 /// A relaisd child process with its standard output and error captured to files.
 class RelaisdProcess {

@@ -38,6 +38,11 @@ public:
     virtual std::int64_t enqueue(const MailMessage& message) = 0;
 };
 
+/// A mail in French first, then English, as every mail of the product is written: the two
+/// texts one after the other under a "-- English --" line.
+MailMessage bilingualMail(const std::string& to, const std::string& subject, const std::string& french,
+                          const std::string& english);
+
 /// Whether `address` is a plain addr-spec (local@domain) fit for an SMTP envelope.
 bool isValidMailAddress(const std::string& address);
 

@@ -1,5 +1,7 @@
 #include "relais/http/Access.h"
 
+#include <Poco/String.h>
+
 #include "relais/Problem.h"
 #include "relais/http/Request.h"
 
@@ -25,6 +27,12 @@ const Principal& requireFeature(const Request& request, const std::string& featu
     if (!p.hasFeature(feature))
         throw Problem(403, "feature_not_allowed", "Your profile does not include '" + feature + "'.");
     return p;
+}
+
+std::string bearerToken(const Request& request) {
+    const std::string& authorization = request.header("Authorization");
+    if (authorization.size() <= 7 || Poco::icompare(authorization.substr(0, 7), "Bearer ") != 0) return {};
+    return Poco::trim(authorization.substr(7));
 }
 
 const TenantContext& requireTenant(const Request& request) {

@@ -89,7 +89,9 @@ void AccessControl::resolveTenant(http::Request& req, http::Response&, const htt
         if (scope != http::Scope::Anywhere) throw;
     }
     if (tenant) {
-        req.setLinkBase(linkBase(req, s_.settings, tenant->slug));
+        req.setLinkBaseSource([settings = &s_.settings](const http::Request& r) {
+            return linkBase(r, *settings, r.tenant()->slug);
+        });
         req.setTenant(tenant);
     }
 

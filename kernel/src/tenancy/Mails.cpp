@@ -2,19 +2,9 @@
 
 namespace relais::mails {
 
-namespace {
-MailMessage make(const std::string& to, const std::string& subject, const std::string& fr, const std::string& en) {
-    MailMessage m;
-    m.to = to;
-    m.subject = subject;
-    m.text = fr + "\n\n-- English --\n\n" + en + "\n";
-    return m;
-}
-}  // namespace
-
 MailMessage invitation(const std::string& to, const std::string& name, const std::string& organisation,
                        const std::string& link) {
-    return make(to, "Votre compte Relais / Your Relais account",
+    return bilingualMail(to, "Votre compte Relais / Your Relais account",
                 "Bonjour " + name + ",\n\nUn compte Relais a été créé pour vous au sein de " + organisation +
                     ".\nChoisissez votre mot de passe en ouvrant ce lien (valable 7 jours) :\n\n" + link +
                     "\n\nSi vous n'attendiez pas ce message, ignorez-le.",
@@ -24,7 +14,7 @@ MailMessage invitation(const std::string& to, const std::string& name, const std
 }
 
 MailMessage passwordReset(const std::string& to, const std::string& name, const std::string& link) {
-    return make(to, "Réinitialisation de votre mot de passe / Password reset",
+    return bilingualMail(to, "Réinitialisation de votre mot de passe / Password reset",
                 "Bonjour " + name + ",\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 1 heure) :\n\n" +
                     link + "\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.",
                 "Hello " + name + ",\n\nTo choose a new password, open this link (valid for 1 hour):\n\n" + link +
@@ -33,7 +23,7 @@ MailMessage passwordReset(const std::string& to, const std::string& name, const 
 
 MailMessage signupConfirmation(const std::string& to, const std::string& name, const std::string& company,
                                const std::string& link) {
-    return make(to, "Confirmez votre essai Relais / Confirm your Relais trial",
+    return bilingualMail(to, "Confirmez votre essai Relais / Confirm your Relais trial",
                 "Bonjour " + name + ",\n\nPour ouvrir l'espace d'essai de " + company +
                     ", confirmez votre adresse en ouvrant ce lien (valable 24 heures) :\n\n" + link,
                 "Hello " + name + ",\n\nTo open the trial space of " + company +
@@ -41,7 +31,7 @@ MailMessage signupConfirmation(const std::string& to, const std::string& name, c
 }
 
 MailMessage trialEnded(const std::string& to, const std::string& organisation, const std::string& endDate) {
-    return make(to, "Fin de votre essai Relais / Your Relais trial has ended",
+    return bilingualMail(to, "Fin de votre essai Relais / Your Relais trial has ended",
                 "Bonjour,\n\nL'essai de " + organisation + " a pris fin le " + endDate +
                     ". L'espace est suspendu et ses données sont conservées.\nPour continuer, contactez votre "
                     "revendeur : il réactivera l'espace avec l'offre de votre choix.",
@@ -52,7 +42,7 @@ MailMessage trialEnded(const std::string& to, const std::string& organisation, c
 
 MailMessage terminated(const std::string& to, const std::string& organisation, const std::string& exportLink,
                        const std::string& untilDate) {
-    return make(to, "Résiliation de votre espace Relais / Your Relais space is closed",
+    return bilingualMail(to, "Résiliation de votre espace Relais / Your Relais space is closed",
                 "Bonjour,\n\nL'espace de " + organisation +
                     " est résilié. Ses utilisateurs ne peuvent plus se connecter.\nJusqu'au " + untilDate +
                     ", ses administrateurs peuvent télécharger l'export complet (fichiers, utilisateurs, "

@@ -14,10 +14,10 @@
 
 namespace relais::plugins::wesend {
 
-void EventStream::wake() {
+void EventStream::wake(const std::string& tenantId, const std::string& ownerUserId) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        ++generation_;
+        ++generations_[tenantId + " " + ownerUserId];
     }
     changed_.notify_all();
 }
@@ -55,6 +55,7 @@ void EventStream::handle(http::Request& req, http::Response& res) {
     res.write(hello.data(), hello.size());
     res.flush();
 
+    const std::string key = tenant.id + " " + p.userId;
     const auto started = std::chrono::steady_clock::now();
     auto lastWrite = started;
     for (;;) {
@@ -62,7 +63,7 @@ void EventStream::handle(http::Request& req, http::Response& res) {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             if (stopping_) return;
-            seen = generation_;
+            seen = generations_[key];
         }
         auto rows = s_.db.query("SELECT id, subject_type, subject_id, action, recipient, ip, file_id, bytes, at"
                                 " FROM wesend_events WHERE tenant_id = ? AND owner_user_id = ? AND id > ?"
@@ -94,7 +95,7 @@ void EventStream::handle(http::Request& req, http::Response& res) {
         if (rows.size() == 200) continue;
         std::unique_lock<std::mutex> lock(mutex_);
         changed_.wait_for(lock, std::chrono::milliseconds(s_.settings.streamPollMs),
-                          [&] { return stopping_ || generation_ != seen; });
+                          [&] { return stopping_ || generations_[key] != seen; });
     }
 }
 

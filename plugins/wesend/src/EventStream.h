@@ -2,6 +2,8 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
+#include <string>
 #include <mutex>
 
 #include "Services.h"
@@ -22,8 +24,8 @@ class EventStream {
 public:
     explicit EventStream(Services& s) : s_(s) {}
     void handle(http::Request& req, http::Response& res);
-    /// A new event on this node.
-    void wake();
+    /// A new event on this node for `ownerUserId` of `tenantId`: wakes that owner's streams only.
+    void wake(const std::string& tenantId, const std::string& ownerUserId);
     /// The server is stopping: streams end.
     void stop();
 
@@ -31,7 +33,8 @@ private:
     Services& s_;
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::uint64_t generation_ = 0;
+    /// Events seen per "<tenant> <owner>": a stream waits for its own to change.
+    std::map<std::string, std::uint64_t> generations_;
     bool stopping_ = false;
 };
 

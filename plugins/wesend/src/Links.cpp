@@ -1,6 +1,6 @@
 #include "Links.h"
 
-#include <Poco/String.h>
+#include <Poco/JSON/Object.h>
 
 #include "relais/Database.h"
 #include "relais/Journal.h"
@@ -8,6 +8,9 @@
 #include "relais/Problem.h"
 #include "relais/Random.h"
 #include "relais/Time.h"
+#include "Services.h"
+#include "relais/http/Access.h"
+#include "relais/http/Json.h"
 #include "relais/http/Request.h"
 
 namespace relais::plugins::wesend {
@@ -39,8 +42,10 @@ Link Links::resolve(const std::string& tenantId, const std::string& kind, const 
     return l;
 }
 
-std::string Links::unlock(const http::Request& req, const Link& link, const Protection& p,
-                          const std::string& password) {
+void Links::unlock(http::Request& req, http::Response& res, const Link& link, const Protection& p) {
+    const auto body = http::readJsonObject(req, 4096);
+    const std::string password = optionalText(body, "password", 256, false);
+    if (password.empty()) throw Problem::invalidField("password", "is required");
     if (p.passwordHash.empty()) throw Problem(409, "no_password", "This link has no password.");
     const std::string table = p.table == "wesend_transfers" ? "wesend_transfers" : "wesend_upload_requests";
     const std::int64_t now = nowMs();
@@ -88,15 +93,18 @@ std::string Links::unlock(const http::Request& req, const Link& link, const Prot
         entry.action = kindLabel + ".unlocked";
         journal_.append(tx, entry);
     });
-    return access;
+    Poco::JSON::Object out;
+    out.set("access_token", access);
+    out.set("expires_at", formatRfc3339(now + settings_.unlockTtlMs));
+    http::sendJson(res, 200, out);
 }
 
 void Links::requireAccess(const http::Request& req, const Link& link, const Protection& p) {
     if (p.passwordHash.empty()) return;
-    const std::string& authorization = req.header("Authorization");
-    if (authorization.size() > 7 && Poco::icompare(authorization.substr(0, 7), "Bearer ") == 0) {
+    const std::string access = http::bearerToken(req);
+    if (!access.empty()) {
         auto rows = db_.query("SELECT link_hash, tenant_id, expires_at FROM wesend_link_access WHERE token_hash = ?",
-                              {sha256Hex(Poco::trim(authorization.substr(7)))});
+                              {sha256Hex(access)});
         if (!rows.empty() && rows[0].getString("link_hash") == link.tokenHash &&
             rows[0].getString("tenant_id") == link.tenantId && rows[0].getInt("expires_at") > nowMs())
             return;

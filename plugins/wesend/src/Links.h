@@ -14,7 +14,8 @@ class Database;
 }  // namespace db
 namespace http {
 class Request;
-}
+class Response;
+}  // namespace http
 }  // namespace relais
 
 namespace relais::plugins::wesend {
@@ -48,11 +49,11 @@ public:
     /// The link of `token` in this tenant and of this kind; Problem 404 otherwise.
     Link resolve(const std::string& tenantId, const std::string& kind, const std::string& token);
 
-    /// Checks `password` (Problem 401 `invalid_password`, 429 `link_locked` after
-    /// wesend.password_max_attempts failures, for wesend.password_lock_minutes) and returns an
-    /// access token for this link, valid wesend.unlock_minutes.
-    std::string unlock(const http::Request& req, const Link& link, const Protection& protection,
-                       const std::string& password);
+    /// Answers POST .../unlock {password}: checks it (Problem 401 `invalid_password`, 429
+    /// `link_locked` after wesend.password_max_attempts failures, for
+    /// wesend.password_lock_minutes) and sends {access_token, expires_at}: a bearer token for
+    /// this link, valid wesend.unlock_minutes.
+    void unlock(http::Request& req, http::Response& res, const Link& link, const Protection& protection);
     /// Problem 401 `password_required` unless the request carries an access token of `link`
     /// (Authorization: Bearer), or the object has no password.
     void requireAccess(const http::Request& req, const Link& link, const Protection& protection);

@@ -8,15 +8,6 @@ namespace relais::plugins::wesend::mails {
 
 namespace {
 
-MailMessage make(const std::string& to, const std::string& subject, const std::string& fr,
-                 const std::string& en) {
-    MailMessage m;
-    m.to = to;
-    m.subject = subject;
-    m.text = fr + "\n\n-- English --\n\n" + en + "\n";
-    return m;
-}
-
 // A subject line: one line, at most 200 bytes of the sender's text.
 std::string oneLine(const std::string& s) {
     std::string out;
@@ -72,7 +63,7 @@ MailMessage transferSent(const std::string& to, const std::string& senderName, c
                          const std::string& link) {
     const std::string who = senderName.empty() ? senderEmail : senderName + " <" + senderEmail + ">";
     const std::string title = subject.empty() ? (senderName.empty() ? senderEmail : senderName) : subject;
-    MailMessage m = make(
+    MailMessage m = bilingualMail(
         to, oneLine("Fichiers reçus / Files received : " + title),
         "Bonjour,\n\n" + who + " vous a envoyé " + std::to_string(files.size()) +
             (files.size() > 1 ? " fichiers" : " fichier") + (subject.empty() ? "" : " : « " + subject + " »") +
@@ -94,7 +85,7 @@ MailMessage transferSent(const std::string& to, const std::string& senderName, c
 MailMessage transferDownloaded(const std::string& to, const std::string& recipient, const std::string& subject,
                                std::int64_t atMs) {
     const std::string what = subject.empty() ? "" : " « " + subject + " »";
-    return make(to, oneLine("Fichiers téléchargés / Files downloaded : " + recipient),
+    return bilingualMail(to, oneLine("Fichiers téléchargés / Files downloaded : " + recipient),
                 "Bonjour,\n\n" + recipient + " a téléchargé tous les fichiers de votre envoi" + what + " le " +
                     formatParisDateTime(atMs) + ".",
                 "Hello,\n\n" + recipient + " downloaded every file of your transfer" +
@@ -106,7 +97,7 @@ MailMessage requestInvitation(const std::string& to, const std::string& ownerNam
                               const std::string& message, std::int64_t expiresAtMs, bool passwordProtected,
                               const std::string& link) {
     const std::string who = ownerName.empty() ? ownerEmail : ownerName + " <" + ownerEmail + ">";
-    MailMessage m = make(
+    MailMessage m = bilingualMail(
         to, oneLine("Dépôt de fichiers demandé / Files requested by " + (ownerName.empty() ? ownerEmail : ownerName)),
         "Bonjour,\n\n" + who + " vous invite à lui déposer des fichiers.\n" + quoted(message) +
             "\nDéposez-les avant le " + formatParisDate(expiresAtMs) + " en ouvrant ce lien :\n\n" + link +
@@ -121,7 +112,7 @@ MailMessage requestInvitation(const std::string& to, const std::string& ownerNam
 
 MailMessage depositReceived(const std::string& to, const std::string& depositor, const std::string& message,
                             const std::vector<FileLine>& files, std::int64_t atMs, const std::string& link) {
-    MailMessage m = make(
+    MailMessage m = bilingualMail(
         to, oneLine("Nouveau dépôt / New deposit : " + depositor),
         "Bonjour,\n\n" + depositor + " a déposé " + std::to_string(files.size()) +
             (files.size() > 1 ? " fichiers" : " fichier") + " le " + formatParisDateTime(atMs) + ".\n" +

@@ -12,6 +12,7 @@
 #include "relais/Time.h"
 #include "relais/http/Access.h"
 #include "relais/http/Json.h"
+#include "relais/http/Page.h"
 #include "relais/http/Request.h"
 #include "relais/http/Response.h"
 #include "relais/http/Route.h"
@@ -169,7 +170,7 @@ void RequestService::create(http::Request& req, http::Response& res) {
     const std::string id = randomId("ur");
     const std::int64_t expiresAt = now + days * 86400000;
     std::string ownerLink;
-    UploadRequest r;
+    Poco::JSON::Object::Ptr out;
     s_.db.transaction([&](db::Connection& tx) {
         tx.execute("INSERT INTO wesend_upload_requests (id, tenant_id, owner_user_id, owner_email, owner_name, message,"
                    " language, password_hash, max_files, max_bytes, state, created_at, expires_at)"
@@ -189,15 +190,15 @@ void RequestService::create(http::Request& req, http::Response& res) {
             m.reference = "wesend.request:" + id;
             s_.mail.enqueue(tx, m);
         }
-        r = *findRequest(tx, tenant.id, id);
+        const UploadRequest r = *findRequest(tx, tenant.id, id);
         TrackEvent e = ownerEvent(r, "created");
         e.ip = req.clientIp();
         e.actorType = p.role;
         e.actorId = p.userId;
         e.actorEmail = p.email;
         s_.tracking.record(tx, e);
+        out = requestJson(tx, r);
     });
-    auto out = s_.db.read([&](db::Connection& c) { return requestJson(c, r); });
     out->set("link", ownerLink);
     res.setHeader("Location", "/api/v1/upload-requests/" + id);
     http::sendJson(res, 201, out);
@@ -206,37 +207,11 @@ void RequestService::create(http::Request& req, http::Response& res) {
 void RequestService::list(http::Request& req, http::Response& res) {
     const Principal& p = http::requireUser(req);
     const TenantContext& tenant = http::requireTenant(req);
-    const int limit = pageLimit(req);
-    const std::string cursor = req.query("cursor");
-    std::int64_t beforeAt = INT64_MAX;
-    std::string beforeId = "\x7f";
-    if (!cursor.empty()) {
-        const auto dot = cursor.find('.');
-        if (dot == std::string::npos || dot == 0 || cursor.find_first_not_of("0123456789") != dot)
-            throw Problem::invalidField("cursor", "is not a cursor this list returned");
-        beforeAt = std::stoll(cursor.substr(0, dot));
-        beforeId = cursor.substr(dot + 1);
-    }
-    Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
-    s_.db.read([&](db::Connection& c) {
-        auto rows = c.query(std::string("SELECT ") + kColumns +
-                                " FROM wesend_upload_requests WHERE tenant_id = ? AND owner_user_id = ?"
-                                " AND (created_at < ? OR (created_at = ? AND id < ?))"
-                                " ORDER BY created_at DESC, id DESC LIMIT ?",
-                            {tenant.id, p.userId, static_cast<long long>(beforeAt), static_cast<long long>(beforeAt),
-                             beforeId, limit + 1});
-        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-        for (std::size_t i = 0; i < rows.size() && i < static_cast<std::size_t>(limit); ++i)
-            items->add(requestJson(c, requestFrom(rows[i])));
-        out->set("items", items);
-        if (rows.size() > static_cast<std::size_t>(limit)) {
-            const auto& last = rows[static_cast<std::size_t>(limit) - 1];
-            out->set("next_cursor", std::to_string(last.getInt("created_at")) + "." + last.getString("id"));
-        } else {
-            out->set("next_cursor", Poco::Dynamic::Var());
-        }
-    });
-    http::sendJson(res, 200, out);
+    sendNewestFirst(req, res, s_.db,
+                    std::string("SELECT ") + kColumns +
+                        " FROM wesend_upload_requests WHERE tenant_id = ? AND owner_user_id = ?",
+                    {tenant.id, p.userId},
+                    [](db::Connection& c, const db::Row& row) { return requestJson(c, requestFrom(row)); });
 }
 
 void RequestService::get(http::Request& req, http::Response& res) {
@@ -246,20 +221,7 @@ void RequestService::get(http::Request& req, http::Response& res) {
         auto r = findRequest(c, tenant.id, req.param("id"));
         if (!r || r->ownerUserId != p.userId) throw Problem::notFound("No such upload request.");
         auto o = requestJson(c, *r);
-        Poco::JSON::Array::Ptr events = new Poco::JSON::Array;
-        for (const auto& row : c.query("SELECT id, action, recipient, ip, file_id, bytes, at FROM wesend_events"
-                                       " WHERE tenant_id = ? AND subject_id = ? ORDER BY id LIMIT 5000",
-                                       {tenant.id, r->id})) {
-            Poco::JSON::Object::Ptr e = new Poco::JSON::Object;
-            e->set("id", row.getInt("id"));
-            e->set("at", formatRfc3339(row.getInt("at")));
-            e->set("action", row.getString("action"));
-            if (!row.isNull("recipient")) e->set("recipient", row.getString("recipient"));
-            if (!row.isNull("ip")) e->set("ip", row.getString("ip"));
-            if (!row.isNull("bytes")) e->set("bytes", row.getInt("bytes"));
-            events->add(e);
-        }
-        o->set("events", events);
+        o->set("events", Tracking::eventsOf(c, tenant.id, r->id));
         return o;
     });
     http::sendJson(res, 200, out);
@@ -287,17 +249,18 @@ void RequestService::close(http::Request& req, http::Response& res) {
 void RequestService::deposits(http::Request& req, http::Response& res) {
     const Principal& p = http::requireUser(req);
     const TenantContext& tenant = http::requireTenant(req);
-    const int limit = pageLimit(req);
-    const std::string cursor = req.query("cursor");
-    Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
+    const http::Page page = http::pageOf(req);
+    const std::size_t limit = static_cast<std::size_t>(page.limit);
+    Poco::JSON::Array items;
+    std::string next;
     s_.db.read([&](db::Connection& c) {
+        items.clear();
         auto r = findRequest(c, tenant.id, req.param("id"));
         if (!r || r->ownerUserId != p.userId) throw Problem::notFound("No such upload request.");
         auto rows = c.query("SELECT id, sender_email, message, created_at FROM wesend_deposits"
                             " WHERE tenant_id = ? AND request_id = ? AND id > ? ORDER BY id LIMIT ?",
-                            {tenant.id, r->id, cursor, limit + 1});
-        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-        for (std::size_t i = 0; i < rows.size() && i < static_cast<std::size_t>(limit); ++i) {
+                            {tenant.id, r->id, page.after, page.limit + 1});
+        for (std::size_t i = 0; i < rows.size() && i < limit; ++i) {
             const auto& d = rows[i];
             Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
             o->set("id", d.getString("id"));
@@ -319,14 +282,11 @@ void RequestService::deposits(http::Request& req, http::Response& res) {
                 files->add(fo);
             }
             o->set("files", files);
-            items->add(o);
+            items.add(o);
         }
-        out->set("items", items);
-        out->set("next_cursor", rows.size() > static_cast<std::size_t>(limit)
-                                    ? Poco::Dynamic::Var(rows[static_cast<std::size_t>(limit) - 1].getString("id"))
-                                    : Poco::Dynamic::Var());
+        next = rows.size() > limit ? rows[limit - 1].getString("id") : std::string();
     });
-    http::sendJson(res, 200, out);
+    http::sendPage(res, items, next);
 }
 
 void RequestService::depositFile(http::Request& req, http::Response& res) {
@@ -379,10 +339,10 @@ UploadScope RequestService::guestScope(http::Request& req) {
     scope.requestId = v.request.id;
     scope.basePath = "/api/v1/public/upload-requests/" + req.param("token") + "/uploads";
     scope.checkCreate = [this, r = v.request](std::int64_t length) {
-        if (r.maxFiles >= 0 && r.filesReceived + s_.uploads.pendingCount(r.tenantId, r.id) + 1 > r.maxFiles)
-            throw limitExceeded(413, "files");
-        if (r.maxBytes >= 0 && length >= 0 &&
-            r.bytesReceived + s_.uploads.pendingBytes(r.tenantId, r.id) + length > r.maxBytes)
+        if (r.maxFiles < 0 && r.maxBytes < 0) return;
+        const UploadStore::Pending pending = s_.uploads.pending(r.tenantId, r.id);
+        if (r.maxFiles >= 0 && r.filesReceived + pending.count + 1 > r.maxFiles) throw limitExceeded(413, "files");
+        if (r.maxBytes >= 0 && length >= 0 && r.bytesReceived + pending.bytes + length > r.maxBytes)
             throw limitExceeded(413, "bytes");
     };
     return scope;
@@ -421,14 +381,7 @@ void RequestService::publicUnlock(http::Request& req, http::Response& res) {
     auto r = s_.db.read([&](db::Connection& c) { return findRequest(c, tenant.id, link.objectId); });
     if (!r) throw Problem(404, "not_found", "This link does not exist.");
     if (visibleState(*r, nowMs()) != "open") throw linkExpired();
-    const auto body = http::readJsonObject(req, 4096);
-    const std::string password = optionalText(body, "password", 256, false);
-    if (password.empty()) throw Problem::invalidField("password", "is required");
-    const std::string access = s_.links.unlock(req, link, {"wesend_upload_requests", r->id, r->passwordHash}, password);
-    Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
-    out->set("access_token", access);
-    out->set("expires_at", formatRfc3339(nowMs() + s_.settings.unlockTtlMs));
-    http::sendJson(res, 200, out);
+    s_.links.unlock(req, res, link, {"wesend_upload_requests", r->id, r->passwordHash});
 }
 
 void RequestService::publicDeposit(http::Request& req, http::Response& res) {

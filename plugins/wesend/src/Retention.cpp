@@ -3,20 +3,13 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 
+#include "StoredFiles.h"
 #include "relais/Database.h"
 #include "relais/FileStore.h"
 #include "relais/Journal.h"
 #include "relais/http/Json.h"
 
 namespace relais::plugins::wesend {
-
-void Retention::shred(const std::string& tenantId, const std::string& fileId) {
-    try {
-        s_.files.remove(tenantId, fileId);
-    } catch (const StorageError& e) {
-        if (e.kind() != StorageError::Kind::NotFound) throw;
-    }
-}
 
 int Retention::run(std::int64_t now) {
     int changed = s_.tus.expire(now);
@@ -88,7 +81,7 @@ int Retention::run(std::int64_t now) {
         ended.push_back(std::move(e));
     }
     for (const auto& e : ended) {
-        for (const auto& f : e.files) shred(e.tenantId, f);
+        for (const auto& f : e.files) shredFile(s_.files, e.tenantId, f);
         s_.db.transaction([&](db::Connection& tx) {
             tx.execute(std::string("UPDATE ") + (e.type == "transfer" ? "wesend_transfers" : "wesend_upload_requests") +
                            " SET shredded_at = ? WHERE id = ? AND tenant_id = ?",

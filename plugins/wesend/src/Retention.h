@@ -17,7 +17,6 @@ public:
     int run(std::int64_t nowMs);
 
 private:
-    void shred(const std::string& tenantId, const std::string& fileId);
     Services& s_;
 };
 

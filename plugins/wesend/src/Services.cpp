@@ -5,9 +5,11 @@
 
 #include <set>
 
+#include "relais/Database.h"
 #include "relais/Mail.h"
 #include "relais/Passwords.h"
 #include "relais/Problem.h"
+#include "relais/http/Page.h"
 #include "relais/http/Request.h"
 
 namespace relais::plugins::wesend {
@@ -84,13 +86,35 @@ std::string optionalPassword(const Poco::JSON::Object::Ptr& body) {
     return PasswordHasher::hash(p);
 }
 
-int pageLimit(const http::Request& req) {
-    const std::string s = req.query("limit", "50");
-    if (s.empty() || s.size() > 4 || s.find_first_not_of("0123456789") != std::string::npos)
-        throw invalid("limit", "must be an integer between 1 and 500");
-    const int n = std::stoi(s);
-    if (n < 1 || n > 500) throw invalid("limit", "must be an integer between 1 and 500");
-    return n;
+void sendNewestFirst(http::Request& req, http::Response& res, db::Database& db, const std::string& select,
+                     const db::Params& params,
+                     const std::function<Poco::JSON::Object::Ptr(db::Connection&, const db::Row&)>& item) {
+    const http::Page page = http::pageOf(req);
+    long long beforeAt = INT64_MAX;
+    std::string beforeId = "\x7f";  // after every id
+    if (!page.after.empty()) {
+        const auto dot = page.after.find('.');
+        if (dot == std::string::npos || dot == 0 || dot > 18 || page.after.find_first_not_of("0123456789") != dot)
+            throw invalid("cursor", "not a cursor this API returned");
+        beforeAt = std::stoll(page.after.substr(0, dot));
+        beforeId = page.after.substr(dot + 1);
+    }
+    db::Params bound = params;
+    bound.insert(bound.end(), {beforeAt, beforeAt, beforeId, page.limit + 1});
+    Poco::JSON::Array items;
+    std::string next;
+    db.read([&](db::Connection& c) {
+        const auto rows = c.query(select + " AND (created_at < ? OR (created_at = ? AND id < ?))"
+                                           " ORDER BY created_at DESC, id DESC LIMIT ?",
+                                  bound);
+        items.clear();
+        const std::size_t limit = static_cast<std::size_t>(page.limit);
+        for (std::size_t i = 0; i < rows.size() && i < limit; ++i) items.add(item(c, rows[i]));
+        next = rows.size() > limit
+                   ? std::to_string(rows[limit - 1].getInt("created_at")) + "." + rows[limit - 1].getString("id")
+                   : std::string();
+    });
+    http::sendPage(res, items, next);
 }
 
 TrackEvent guestEvent(const http::Request& req) {

@@ -3,6 +3,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,11 +23,16 @@ class Journal;
 class Mailer;
 class EventBus;
 namespace db {
+class Connection;
 class Database;
-}
+class Row;
+class Value;
+using Params = std::vector<Value>;
+}  // namespace db
 namespace http {
 class Request;
-}
+class Response;
+}  // namespace http
 }  // namespace relais
 
 namespace relais::plugins::wesend {
@@ -63,8 +69,13 @@ std::vector<std::string> idList(const Poco::JSON::Object::Ptr& body, const std::
                                 std::size_t max);
 /// A link password: absent, or 8 to 256 bytes. Returns its argon2id hash, or "".
 std::string optionalPassword(const Poco::JSON::Object::Ptr& body);
-/// ?limit= (default 50, at most 500).
-int pageLimit(const http::Request& req);
+/// Answers one page (relais/http/Page.h) of a list, newest first: `select` is a SELECT of rows
+/// with created_at and id, ending in its WHERE conditions (bound by `params`); each row becomes
+/// an item through `item`, in one read. The cursor key is "<created_at>.<id>" of the page's
+/// last row; a key this API did not write is Problem 400 `invalid_field`.
+void sendNewestFirst(http::Request& req, http::Response& res, db::Database& db, const std::string& select,
+                     const db::Params& params,
+                     const std::function<Poco::JSON::Object::Ptr(db::Connection&, const db::Row&)>& item);
 /// A tracking event for a guest request: ip and user agent of `req`.
 TrackEvent guestEvent(const http::Request& req);
 

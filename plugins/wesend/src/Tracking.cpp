@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 
@@ -20,6 +21,24 @@ std::string Tracking::dayOf(std::int64_t atMs) {
     char buf[16];
     std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
     return buf;
+}
+
+Poco::JSON::Array::Ptr Tracking::eventsOf(db::Connection& c, const std::string& tenantId,
+                                          const std::string& subjectId) {
+    Poco::JSON::Array::Ptr events = new Poco::JSON::Array;
+    for (const auto& r : c.query("SELECT id, action, recipient, ip, user_agent, file_id, bytes, at FROM wesend_events"
+                                 " WHERE tenant_id = ? AND subject_id = ? ORDER BY id LIMIT 5000",
+                                 {tenantId, subjectId})) {
+        Poco::JSON::Object::Ptr e = new Poco::JSON::Object;
+        e->set("id", r.getInt("id"));
+        e->set("at", formatRfc3339(r.getInt("at")));
+        e->set("action", r.getString("action"));
+        for (const char* text : {"recipient", "ip", "user_agent", "file_id"})
+            if (!r.isNull(text)) e->set(text, r.getString(text));
+        if (!r.isNull("bytes")) e->set("bytes", r.getInt("bytes"));
+        events->add(e);
+    }
+    return events;
 }
 
 std::int64_t Tracking::record(db::Connection& tx, const TrackEvent& e) {
@@ -61,18 +80,25 @@ std::int64_t Tracking::record(const TrackEvent& e) {
     return db_.transaction([&](db::Connection& tx) { return record(tx, e); });
 }
 
-void Tracking::addDaily(db::Connection& tx, const std::string& tenantId, const std::string& day,
-                        const char* column, std::int64_t amount) {
-    // `column` is one of the fixed names below, never user data.
-    const std::string c(column);
-    if (tx.dialect() == db::Dialect::MySQL)
-        tx.execute("INSERT INTO wesend_stats_daily (tenant_id, day, " + c + ") VALUES (?, ?, ?)"
-                   " ON DUPLICATE KEY UPDATE " + c + " = " + c + " + VALUES(" + c + ")",
-                   {tenantId, day, static_cast<long long>(amount)});
-    else
-        tx.execute("INSERT INTO wesend_stats_daily (tenant_id, day, " + c + ") VALUES (?, ?, ?)"
-                   " ON CONFLICT (tenant_id, day) DO UPDATE SET " + c + " = " + c + " + excluded." + c,
-                   {tenantId, day, static_cast<long long>(amount)});
+void Tracking::addDaily(db::Connection& tx, const std::string& tenantId, std::int64_t atMs, const Daily& d) {
+    // One upsert adds every counter of the day at once.
+    static const char* kInsert =
+        "INSERT INTO wesend_stats_daily (tenant_id, day, transfers, files, bytes_sent, downloads, bytes_downloaded,"
+        " uploads_received) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    static const char* kMysql =
+        " ON DUPLICATE KEY UPDATE transfers = transfers + VALUES(transfers), files = files + VALUES(files),"
+        " bytes_sent = bytes_sent + VALUES(bytes_sent), downloads = downloads + VALUES(downloads),"
+        " bytes_downloaded = bytes_downloaded + VALUES(bytes_downloaded),"
+        " uploads_received = uploads_received + VALUES(uploads_received)";
+    static const char* kSqlite =
+        " ON CONFLICT (tenant_id, day) DO UPDATE SET transfers = transfers + excluded.transfers,"
+        " files = files + excluded.files, bytes_sent = bytes_sent + excluded.bytes_sent,"
+        " downloads = downloads + excluded.downloads, bytes_downloaded = bytes_downloaded + excluded.bytes_downloaded,"
+        " uploads_received = uploads_received + excluded.uploads_received";
+    tx.execute(std::string(kInsert) + (tx.dialect() == db::Dialect::MySQL ? kMysql : kSqlite),
+               {tenantId, dayOf(atMs), static_cast<long long>(d.transfers), static_cast<long long>(d.files),
+                static_cast<long long>(d.bytesSent), static_cast<long long>(d.downloads),
+                static_cast<long long>(d.bytesDownloaded), static_cast<long long>(d.uploadsReceived)});
 }
 
 namespace {
@@ -108,9 +134,11 @@ void Tracking::countTransfer(db::Connection& tx, const std::string& tenantId, co
                              const std::vector<FileCount>& files, std::int64_t atMs) {
     const std::string day = dayOf(atMs);
     const std::int64_t bytes = totalBytes(files);
-    addDaily(tx, tenantId, day, "transfers", 1);
-    addDaily(tx, tenantId, day, "files", static_cast<std::int64_t>(files.size()));
-    addDaily(tx, tenantId, day, "bytes_sent", bytes);
+    Daily d;
+    d.transfers = 1;
+    d.files = static_cast<std::int64_t>(files.size());
+    d.bytesSent = bytes;
+    addDaily(tx, tenantId, atMs, d);
     addTypes(tx, tenantId, day, files);
     const bool mysql = tx.dialect() == db::Dialect::MySQL;
     tx.execute(mysql ? "INSERT INTO wesend_stats_senders (tenant_id, day, user_id, transfers, bytes) VALUES (?, ?, ?, 1, ?)"
@@ -123,16 +151,18 @@ void Tracking::countTransfer(db::Connection& tx, const std::string& tenantId, co
 
 void Tracking::countDownload(db::Connection& tx, const std::string& tenantId, bool counted,
                              std::int64_t bytes, std::int64_t atMs) {
-    const std::string day = dayOf(atMs);
-    if (counted) addDaily(tx, tenantId, day, "downloads", 1);
-    if (bytes > 0) addDaily(tx, tenantId, day, "bytes_downloaded", bytes);
+    Daily d;
+    d.downloads = counted ? 1 : 0;
+    d.bytesDownloaded = std::max<std::int64_t>(bytes, 0);
+    if (d.downloads || d.bytesDownloaded) addDaily(tx, tenantId, atMs, d);
 }
 
 void Tracking::countDeposit(db::Connection& tx, const std::string& tenantId,
                             const std::vector<FileCount>& files, std::int64_t atMs) {
-    const std::string day = dayOf(atMs);
-    addDaily(tx, tenantId, day, "uploads_received", static_cast<std::int64_t>(files.size()));
-    addTypes(tx, tenantId, day, files);
+    Daily d;
+    d.uploadsReceived = static_cast<std::int64_t>(files.size());
+    addDaily(tx, tenantId, atMs, d);
+    addTypes(tx, tenantId, dayOf(atMs), files);
 }
 
 }  // namespace relais::plugins::wesend

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <Poco/JSON/Array.h>
+
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -62,12 +64,21 @@ public:
     void countDeposit(db::Connection& tx, const std::string& tenantId,
                       const std::vector<FileCount>& files, std::int64_t atMs);
 
+    /// The events of a transfer or request, oldest first (at most 5000), as the API shows
+    /// them: [{id, at, action, recipient?, ip?, user_agent?, file_id?, bytes?}].
+    static Poco::JSON::Array::Ptr eventsOf(db::Connection& c, const std::string& tenantId,
+                                           const std::string& subjectId);
+
     /// "2026-11-26": the UTC day of a time, the key of the aggregates.
     static std::string dayOf(std::int64_t atMs);
 
 private:
-    void addDaily(db::Connection& tx, const std::string& tenantId, const std::string& day,
-                  const char* column, std::int64_t amount);
+    /// What one event adds to the day's row of wesend_stats_daily.
+    struct Daily {
+        std::int64_t transfers = 0, files = 0, bytesSent = 0, downloads = 0, bytesDownloaded = 0,
+                     uploadsReceived = 0;
+    };
+    void addDaily(db::Connection& tx, const std::string& tenantId, std::int64_t atMs, const Daily& counts);
 
     db::Database& db_;
     Journal& journal_;

@@ -135,24 +135,7 @@ Poco::JSON::Object::Ptr transferJson(db::Connection& c, const Transfer& t, bool 
                                  {t.tenantId, t.id}))
         recipients->add(r.getString("email"));
     o->set("recipients", recipients);
-    if (withEvents) {
-        Poco::JSON::Array::Ptr events = new Poco::JSON::Array;
-        for (const auto& r : c.query("SELECT id, action, recipient, ip, user_agent, file_id, bytes, at FROM wesend_events"
-                                     " WHERE tenant_id = ? AND subject_id = ? ORDER BY id LIMIT 5000",
-                                     {t.tenantId, t.id})) {
-            Poco::JSON::Object::Ptr e = new Poco::JSON::Object;
-            e->set("id", r.getInt("id"));
-            e->set("at", formatRfc3339(r.getInt("at")));
-            e->set("action", r.getString("action"));
-            if (!r.isNull("recipient")) e->set("recipient", r.getString("recipient"));
-            if (!r.isNull("ip")) e->set("ip", r.getString("ip"));
-            if (!r.isNull("user_agent")) e->set("user_agent", r.getString("user_agent"));
-            if (!r.isNull("file_id")) e->set("file_id", r.getString("file_id"));
-            if (!r.isNull("bytes")) e->set("bytes", r.getInt("bytes"));
-            events->add(e);
-        }
-        o->set("events", events);
-    }
+    if (withEvents) o->set("events", Tracking::eventsOf(c, t.tenantId, t.id));
     return o;
 }
 
@@ -202,7 +185,7 @@ void TransferService::create(http::Request& req, http::Response& res) {
     const std::int64_t expiresAt = now + days * 86400000;
     std::string senderLink;
     std::vector<std::pair<std::string, std::string>> fileIds;  // (transfer file id, upload)
-    Transfer t;
+    Poco::JSON::Object::Ptr out;
     s_.db.transaction([&](db::Connection& tx) {
         fileIds.clear();
         const auto claimed = s_.uploads.claim(tx, tenant.id, uploadIds, p.userId, "", "uploads");
@@ -251,9 +234,8 @@ void TransferService::create(http::Request& req, http::Response& res) {
         e.actorEmail = p.email;
         s_.tracking.record(tx, e);
         s_.tracking.countTransfer(tx, tenant.id, p.userId, counts, now);
-        t = *findTransfer(tx, tenant.id, id);
+        out = transferJson(tx, *findTransfer(tx, tenant.id, id), false);
     });
-    auto out = s_.db.read([&](db::Connection& c) { return transferJson(c, t, false); });
     out->set("link", senderLink);
     res.setHeader("Location", "/api/v1/transfers/" + id);
     http::sendJson(res, 201, out);
@@ -262,37 +244,11 @@ void TransferService::create(http::Request& req, http::Response& res) {
 void TransferService::list(http::Request& req, http::Response& res) {
     const Principal& p = http::requireUser(req);
     const TenantContext& tenant = http::requireTenant(req);
-    const int limit = pageLimit(req);
-    const std::string cursor = req.query("cursor");
-    std::int64_t beforeAt = INT64_MAX;
-    std::string beforeId;
-    if (!cursor.empty()) {
-        const auto dot = cursor.find('.');
-        if (dot == std::string::npos || dot == 0 || cursor.find_first_not_of("0123456789") != dot)
-            throw Problem::invalidField("cursor", "is not a cursor this list returned");
-        beforeAt = std::stoll(cursor.substr(0, dot));
-        beforeId = cursor.substr(dot + 1);
-    }
-    Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
-    s_.db.read([&](db::Connection& c) {
-        auto rows = c.query(std::string("SELECT ") + kTransferColumns +
-                                " FROM wesend_transfers WHERE tenant_id = ? AND sender_user_id = ?"
-                                " AND (created_at < ? OR (created_at = ? AND id < ?))"
-                                " ORDER BY created_at DESC, id DESC LIMIT ?",
-                            {tenant.id, p.userId, static_cast<long long>(beforeAt), static_cast<long long>(beforeAt),
-                             beforeId.empty() ? std::string("\x7f") : beforeId, limit + 1});
-        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-        for (std::size_t i = 0; i < rows.size() && i < static_cast<std::size_t>(limit); ++i)
-            items->add(transferJson(c, transferFrom(rows[i]), false));
-        out->set("items", items);
-        if (rows.size() > static_cast<std::size_t>(limit)) {
-            const auto& last = rows[static_cast<std::size_t>(limit) - 1];
-            out->set("next_cursor", std::to_string(last.getInt("created_at")) + "." + last.getString("id"));
-        } else {
-            out->set("next_cursor", Poco::Dynamic::Var());
-        }
-    });
-    http::sendJson(res, 200, out);
+    sendNewestFirst(req, res, s_.db,
+                    std::string("SELECT ") + kTransferColumns +
+                        " FROM wesend_transfers WHERE tenant_id = ? AND sender_user_id = ?",
+                    {tenant.id, p.userId},
+                    [](db::Connection& c, const db::Row& row) { return transferJson(c, transferFrom(row), false); });
 }
 
 void TransferService::get(http::Request& req, http::Response& res) {
@@ -399,14 +355,7 @@ void TransferService::publicUnlock(http::Request& req, http::Response& res) {
     auto t = s_.db.read([&](db::Connection& c) { return findTransfer(c, tenant.id, link.objectId); });
     if (!t) throw Problem(404, "not_found", "This link does not exist.");
     if (visibleState(*t, nowMs()) != "active") throw linkExpired();
-    const auto body = http::readJsonObject(req, 4096);
-    const std::string password = optionalText(body, "password", 256, false);
-    if (password.empty()) throw Problem::invalidField("password", "is required");
-    const std::string access = s_.links.unlock(req, link, {"wesend_transfers", t->id, t->passwordHash}, password);
-    Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
-    out->set("access_token", access);
-    out->set("expires_at", formatRfc3339(nowMs() + s_.settings.unlockTtlMs));
-    http::sendJson(res, 200, out);
+    s_.links.unlock(req, res, link, {"wesend_transfers", t->id, t->passwordHash});
 }
 
 namespace {
@@ -436,6 +385,23 @@ bool hasGrant(Services& s, const PublicView& v, const std::string& fileId) {
                            {v.link.tokenHash, v.transfer.tenantId, fileId,
                             static_cast<long long>(nowMs() - s.settings.resumeWindowMs)});
     return !rows.empty() && rows[0].getInt("n") > 0;
+}
+
+// How a download ended: a tracking event and the statistics, in one transaction. Never throws:
+// the download itself has been answered (or is failing with its own error) by now.
+void recordDownload(Services& s, const http::Request& req, const PublicView& v, const std::string& action,
+                    const std::string& fileId, std::int64_t bytes, bool counted) {
+    TrackEvent e = publicEvent(req, v, action);
+    e.fileId = fileId;
+    e.bytes = bytes;
+    try {
+        s.db.transaction([&](db::Connection& tx) {
+            s.tracking.record(tx, e);
+            s.tracking.countDownload(tx, v.transfer.tenantId, counted, bytes, nowMs());
+        });
+    } catch (const std::exception& x) {
+        s.log.error("cannot record a download of transfer %s: %s", v.transfer.id, std::string(x.what()));
+    }
 }
 
 // After a complete download by a known recipient: tell the sender once they have everything.
@@ -486,30 +452,13 @@ void TransferService::publicFile(http::Request& req, http::Response& res) {
     try {
         sent = sendFile(req, res, s_.files, v.transfer.tenantId, file->file, range);
     } catch (...) {
-        if (!head) {
-            TrackEvent e = publicEvent(req, v, "file_partially_downloaded");
-            e.fileId = file->id;
-            e.bytes = res.bytesSent();
-            try {
-                s_.db.transaction([&](db::Connection& tx) {
-                    s_.tracking.record(tx, e);
-                    s_.tracking.countDownload(tx, v.transfer.tenantId, counted, e.bytes, nowMs());
-                });
-            } catch (const std::exception& x) {
-                s_.log.error("cannot record a broken download: %s", std::string(x.what()));
-            }
-        }
+        if (!head) recordDownload(s_, req, v, "file_partially_downloaded", file->id, res.bytesSent(), counted);
         throw;
     }
     if (head) return;
-    TrackEvent e = publicEvent(req, v, range.end == file->file.size ? "file_downloaded" : "file_partially_downloaded");
-    e.fileId = file->id;
-    e.bytes = sent;
-    s_.db.transaction([&](db::Connection& tx) {
-        s_.tracking.record(tx, e);
-        s_.tracking.countDownload(tx, v.transfer.tenantId, counted, sent, nowMs());
-    });
-    if (e.action == "file_downloaded") notifyIfComplete(s_, v);
+    const bool toTheEnd = range.end == file->file.size;
+    recordDownload(s_, req, v, toTheEnd ? "file_downloaded" : "file_partially_downloaded", file->id, sent, counted);
+    if (toTheEnd) notifyIfComplete(s_, v);
 }
 
 void TransferService::publicZip(http::Request& req, http::Response& res) {
@@ -531,24 +480,10 @@ void TransferService::publicZip(http::Request& req, http::Response& res) {
     try {
         sent = sendZip(res, s_.files, v.transfer.tenantId, entries, zipName, v.transfer.createdAtMs);
     } catch (...) {
-        TrackEvent e = publicEvent(req, v, "zip_partially_downloaded");
-        e.bytes = res.bytesSent();
-        try {
-            s_.db.transaction([&](db::Connection& tx) {
-                s_.tracking.record(tx, e);
-                s_.tracking.countDownload(tx, v.transfer.tenantId, true, e.bytes, nowMs());
-            });
-        } catch (const std::exception& x) {
-            s_.log.error("cannot record a broken download: %s", std::string(x.what()));
-        }
+        recordDownload(s_, req, v, "zip_partially_downloaded", "", res.bytesSent(), true);
         throw;
     }
-    TrackEvent e = publicEvent(req, v, "zip_downloaded");
-    e.bytes = sent;
-    s_.db.transaction([&](db::Connection& tx) {
-        s_.tracking.record(tx, e);
-        s_.tracking.countDownload(tx, v.transfer.tenantId, true, sent, nowMs());
-    });
+    recordDownload(s_, req, v, "zip_downloaded", "", sent, true);
     notifyIfComplete(s_, v);
 }
 

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "FileNames.h"
+#include "StoredFiles.h"
 #include "TusProtocol.h"
 #include "relais/FileStore.h"
 #include "relais/Problem.h"
@@ -41,18 +42,6 @@ private:
     std::string tenantId_, id_, owner_;
     bool released_ = false;
 };
-
-std::string sha256OfFile(FileStore& files, const std::string& tenantId, const std::string& fileId) {
-    auto reader = files.open(tenantId, fileId);
-    Sha256 sha;
-    std::vector<char> buf(kBlock);
-    std::int64_t offset = 0;
-    while (std::size_t n = reader->read(offset, buf.data(), buf.size())) {
-        sha.update(buf.data(), n);
-        offset += static_cast<std::int64_t>(n);
-    }
-    return sha.hexDigest();
-}
 
 }  // namespace
 
@@ -149,8 +138,6 @@ void TusHandler::create(http::Request& req, http::Response& res, const UploadSco
     uploads_.insert(rec);
 
     res.setHeader("Location", scope.basePath + "/" + rec.id);
-    std::int64_t offset = 0;
-    std::string streamSha;
     if (withBody) {
         const std::string owner = randomId("lk");
         if (!uploads_.tryLock(rec.tenantId, rec.id, owner, now, now + settings_.uploadLockMs))
@@ -158,14 +145,10 @@ void TusHandler::create(http::Request& req, http::Response& res, const UploadSco
         LockGuard guard(uploads_, rec.tenantId, rec.id, owner);
         if (length >= 0 && req.contentLength() > length)
             throw Problem(413, "upload_length_exceeded", "The body is longer than Upload-Length.");
-        offset = receiveOrComplete(req, rec, 0, owner, streamSha);
-        res.setHeader("Upload-Offset", std::to_string(offset));
+        res.setHeader("Upload-Offset", std::to_string(append(req, rec, 0, owner)));
     }
-    if (length >= 0 && offset == length) {
-        finish(rec, length == 0 ? sha256Hex("") : streamSha);
-    } else {
-        setExpiresHeader(res, rec.expiresAtMs);
-    }
+    if (length == 0) finish(rec, sha256Hex(""));
+    if (rec.state == "open") setExpiresHeader(res, rec.expiresAtMs);
     res.sendEmpty(201);
 }
 
@@ -224,13 +207,8 @@ void TusHandler::patch(http::Request& req, http::Response& res, const UploadScop
     if (rec.length >= 0 && req.contentLength() > rec.length - current)
         throw Problem(413, "upload_length_exceeded", "The body goes past Upload-Length.");
 
-    std::string streamSha;
-    const std::int64_t offset = receiveOrComplete(req, rec, current, owner, streamSha);
-    if (rec.length >= 0 && offset == rec.length && rec.state == "open") {
-        finish(rec, streamSha);
-    } else if (rec.state == "open") {
-        setExpiresHeader(res, now + settings_.uploadTtlMs);
-    }
+    const std::int64_t offset = append(req, rec, current, owner);
+    if (rec.state == "open") setExpiresHeader(res, now + settings_.uploadTtlMs);
     guard.release();
     res.setHeader("Upload-Offset", std::to_string(offset));
     res.sendEmpty(204);
@@ -252,6 +230,7 @@ std::int64_t TusHandler::receive(http::Request& req, UploadRecord& rec, std::int
     std::int64_t received = 0;
     auto expected = [&] { return declared >= 0 ? declared - received : std::int64_t{-1}; };
 
+    std::int64_t size = offset;  // what is stored for good, from each commit's answer
     std::unique_ptr<FileWriter> writer = files_.append(rec.tenantId, rec.fileId, expected());
     std::vector<char> buf(kBlock);
     auto lastRefresh = nowMs();
@@ -270,7 +249,7 @@ std::int64_t TusHandler::receive(http::Request& req, UploadRecord& rec, std::int
             // Without a checksum to verify at the end, what arrived is made durable as it
             // comes, so that a broken connection or a crash loses at most commit_bytes.
             if (!checksumHasher && writer->written() >= settings_.commitBytes) {
-                writer->commit();
+                size = writer->commit();
                 writer = files_.append(rec.tenantId, rec.fileId, expected());
             }
             const std::int64_t now = nowMs();
@@ -297,31 +276,33 @@ std::int64_t TusHandler::receive(http::Request& req, UploadRecord& rec, std::int
         throw Problem(460, "checksum_mismatch",
                       "The body does not match Upload-Checksum; nothing of it was kept.");
     }
-    if (writer->written() > 0) writer->commit();
+    if (writer->written() > 0) size = writer->commit();
     uploads_.refresh(rec.tenantId, rec.id, lockOwner, nowMs() + settings_.uploadLockMs,
                      nowMs() + settings_.uploadTtlMs);
-    const std::int64_t size = files_.stat(rec.tenantId, rec.fileId).size;
     if (whole && size == received) wholeSha = whole->hexDigest();
     return size;
 }
 
-std::int64_t TusHandler::receiveOrComplete(http::Request& req, UploadRecord& rec, std::int64_t offset,
-                                           const std::string& lockOwner, std::string& wholeSha) {
+std::int64_t TusHandler::append(http::Request& req, UploadRecord& rec, std::int64_t offset,
+                                const std::string& lockOwner) {
+    std::string wholeSha;
+    std::int64_t size = offset;
     try {
-        return receive(req, rec, offset, lockOwner, wholeSha);
+        size = receive(req, rec, offset, lockOwner, wholeSha);
     } catch (...) {
         // A body that failed (too long without a Content-Length, or broken) after the bytes
-        // kept reached Upload-Length leaves a complete upload: HEAD says offset = length and
-        // no client sends another PATCH, so it is finished now.
+        // kept reached Upload-Length leaves a complete upload: no client sends another PATCH.
         if (rec.length >= 0 && rec.state == "open" && files_.stat(rec.tenantId, rec.fileId).size == rec.length)
             finish(rec, "");
         throw;
     }
+    if (rec.length >= 0 && size == rec.length && rec.state == "open") finish(rec, wholeSha);
+    return size;
 }
 
 void TusHandler::finish(UploadRecord& rec, const std::string& sha256FromStream) {
     files_.seal(rec.tenantId, rec.fileId);
-    const std::string sha = sha256FromStream.empty() ? sha256OfFile(files_, rec.tenantId, rec.fileId)
+    const std::string sha = sha256FromStream.empty() ? sha256OfStoredFile(files_, rec.tenantId, rec.fileId)
                                                      : sha256FromStream;
     const std::int64_t now = nowMs();
     uploads_.complete(rec.tenantId, rec.id, sha, now, now + settings_.uploadTtlMs);
@@ -338,11 +319,7 @@ void TusHandler::terminate(http::Request&, http::Response& res, const UploadScop
         throw Problem(423, "upload_locked", "Another request is writing to this upload; retry shortly.")
             .withHeader("Retry-After", "1");
     uploads_.remove(rec.tenantId, rec.id);
-    try {
-        files_.remove(rec.tenantId, rec.fileId);
-    } catch (const StorageError& e) {
-        if (e.kind() != StorageError::Kind::NotFound) throw;
-    }
+    shredFile(files_, rec.tenantId, rec.fileId);
     res.sendEmpty(204);
 }
 
@@ -350,11 +327,7 @@ int TusHandler::expire(std::int64_t now) {
     int n = 0;
     for (const auto& rec : uploads_.expired(now, 500)) {
         uploads_.remove(rec.tenantId, rec.id);
-        try {
-            files_.remove(rec.tenantId, rec.fileId);
-        } catch (const StorageError& e) {
-            if (e.kind() != StorageError::Kind::NotFound) throw;
-        }
+        shredFile(files_, rec.tenantId, rec.fileId);
         ++n;
     }
     return n;

@@ -63,9 +63,10 @@ private:
     /// `wholeSha` is set when this body was the whole file.
     std::int64_t receive(http::Request& req, UploadRecord& upload, std::int64_t offset,
                          const std::string& lockOwner, std::string& wholeSha);
-    /// receive(), and when it fails with the upload's length reached, finish() before rethrowing.
-    std::int64_t receiveOrComplete(http::Request& req, UploadRecord& upload, std::int64_t offset,
-                                   const std::string& lockOwner, std::string& wholeSha);
+    /// receive(), then finish() once the upload holds Upload-Length bytes, whether the body
+    /// ended well or not. Returns the new offset.
+    std::int64_t append(http::Request& req, UploadRecord& upload, std::int64_t offset,
+                        const std::string& lockOwner);
     void finish(UploadRecord& upload, const std::string& sha256FromStream);
     void setExpiresHeader(http::Response& res, std::int64_t expiresAtMs) const;
 

@@ -120,17 +120,11 @@ std::vector<UploadRecord> UploadStore::claim(db::Connection& tx, const std::stri
     return out;
 }
 
-std::int64_t UploadStore::pendingBytes(const std::string& tenantId, const std::string& requestId) {
-    auto rows = db_.query("SELECT COALESCE(SUM(length), 0) AS n FROM wesend_uploads"
+UploadStore::Pending UploadStore::pending(const std::string& tenantId, const std::string& requestId) {
+    auto rows = db_.query("SELECT COUNT(*) AS n, COALESCE(SUM(length), 0) AS bytes FROM wesend_uploads"
                           " WHERE tenant_id = ? AND request_id = ?",
                           {tenantId, requestId});
-    return rows.empty() ? 0 : rows[0].getInt("n");
-}
-
-std::int64_t UploadStore::pendingCount(const std::string& tenantId, const std::string& requestId) {
-    auto rows = db_.query("SELECT COUNT(*) AS n FROM wesend_uploads WHERE tenant_id = ? AND request_id = ?",
-                          {tenantId, requestId});
-    return rows.empty() ? 0 : rows[0].getInt("n");
+    return rows.empty() ? Pending{} : Pending{rows[0].getInt("n"), rows[0].getInt("bytes")};
 }
 
 std::vector<UploadRecord> UploadStore::expired(std::int64_t nowMs, int limit) {

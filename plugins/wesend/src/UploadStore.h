@@ -60,9 +60,12 @@ public:
                                     const std::string& ownerUserId, const std::string& requestId,
                                     const std::string& field);
 
-    /// Bytes of the request's uploads not yet deposited (their declared lengths).
-    std::int64_t pendingBytes(const std::string& tenantId, const std::string& requestId);
-    std::int64_t pendingCount(const std::string& tenantId, const std::string& requestId);
+    /// The request's uploads not yet deposited: how many, and their declared lengths.
+    struct Pending {
+        std::int64_t count = 0;
+        std::int64_t bytes = 0;
+    };
+    Pending pending(const std::string& tenantId, const std::string& requestId);
 
     /// Uploads past their expiry, oldest first.
     std::vector<UploadRecord> expired(std::int64_t nowMs, int limit);

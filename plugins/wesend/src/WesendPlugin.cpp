@@ -57,7 +57,10 @@ public:
         kernel.routes().add({"GET", "/api/v1/admin/stats",
                              [this](http::Request& req, http::Response& res) { stats_->handle(req, res); }});
 
-        kernel.events().subscribe("wesend.event", [this](const Event&) { stream_->wake(); });
+        kernel.events().subscribe("wesend.event", [this](const Event& e) {
+            const auto body = Poco::JSON::Parser().parse(e.json).extract<Poco::JSON::Object::Ptr>();
+            stream_->wake(e.tenantId, body->optValue<std::string>("owner_user_id", ""));
+        });
         kernel.events().subscribe(kMailDeliveredTopic, [this](const Event& e) { onMailDelivered(e); });
         kernel.jobs().addPeriodic("wesend.cleanup", settings_.cleanupIntervalMs,
                                   [this](JobContext&) { retention_->run(nowMs()); });

@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "TestSupport.h"
 #include "relais/Database.h"
@@ -307,11 +306,7 @@ void RelaisdTest::storedFilesSurviveRotationsAndCorruptionIsNamed() {
     for (const auto& e : std::filesystem::recursive_directory_iterator(dir_.file("var/blobs")))
         if (e.is_regular_file() && e.path().parent_path().filename() != ".pending") blobPath = e.path().string();
     CPPUNIT_ASSERT(!blobPath.empty());
-    {
-        std::fstream f(blobPath, std::ios::in | std::ios::out | std::ios::binary);
-        f.seekp(static_cast<std::streamoff>(std::filesystem::file_size(blobPath) - 1000));
-        f.put('\x42');
-    }
+    relais::test::flipByte(blobPath, static_cast<std::int64_t>(std::filesystem::file_size(blobPath)) - 1000);
     RelaisdProcess broken({"storage", "verify", "--config", config}, dir_.path());
     CPPUNIT_ASSERT_EQUAL(3, broken.wait());
     CPPUNIT_ASSERT_MESSAGE(broken.output(), contains(broken.output(), "BAD file " + id + " (tenant tn_1)"));

@@ -3,7 +3,6 @@
 #include <sys/time.h>
 
 #include <atomic>
-#include <fstream>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -333,11 +332,7 @@ public:
         const std::string good = s_->store("tn_i", pattern(3 * kSegment, 50));
         const std::string bad = s_->store("tn_i", pattern(3 * kSegment, 51));
         const std::string blob = db().query("SELECT blob_name FROM storage_pieces WHERE file_id = ?", {bad})[0].getString("blob_name");
-        {
-            std::fstream f(s_->blobs().pathOf(blob), std::ios::in | std::ios::out | std::ios::binary);
-            f.seekp(relais::piece::kHeaderBytes + kSegment + 16 + 100);
-            f.put('\x7f');
-        }
+        relais::test::flipByte(s_->blobs().pathOf(blob), relais::piece::kHeaderBytes + kSegment + 16 + 100);
         auto r = files().open("tn_i", bad);
         std::string buf(kSegment, '#');
         CPPUNIT_ASSERT_EQUAL(std::size_t{kSegment}, r->read(0, buf.data(), kSegment));

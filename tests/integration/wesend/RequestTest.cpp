@@ -22,27 +22,10 @@ namespace {
 
 Poco::JSON::Object::Ptr json(const std::string& text) { return relais::test::jsonObject(text); }
 
-#define ASSERT_PROBLEM(result, wantStatus, wantCode)                                               \
-    do {                                                                                           \
-        const auto& r_ = (result);                                                                 \
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(r_.body, wantStatus, r_.status);                              \
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(r_.body, std::string(wantCode), relais::test::problemCode(r_)); \
-    } while (0)
-
 std::string pubBase(const std::string& token) { return "/api/v1/public/upload-requests/" + token; }
 
-struct World {
-    explicit World(std::map<std::string, std::string> settings) : server(std::move(settings)) {
-        port = server.port();
-        acme = relais::test::createTenant(server.runtime(), uniqueName("acme"), "pro");
-        ownerEmail = uniqueName("marie") + "@acme.example";
-        owner = relais::test::createUser(server.runtime(), acme.id, "user", ownerEmail);
-        token = relais::test::login(port, acme.host, owner.email).token;
-    }
-    HttpResult api(const std::string& method, const std::string& path, const std::string& body = {},
-                   std::map<std::string, std::string> headers = {}) {
-        return call(port, acme.host, token, method, path, body, "application/json", std::move(headers));
-    }
+struct RequestWorld : World {
+    using World::World;
     Poco::JSON::Object::Ptr request(const std::string& body) {
         auto r = api("POST", "/api/v1/upload-requests", body);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
@@ -65,13 +48,6 @@ struct World {
         body += R"(], "sender_email": ")" + email + R"(", "message": "Ci-joint les documents"})";
         return call(port, acme.host, access, "POST", pubBase(reqToken) + "/deposits", body);
     }
-
-    relais::test::TestServer server;
-    std::uint16_t port = 0;
-    relais::test::TenantRef acme;
-    std::string ownerEmail;
-    relais::test::UserRef owner;
-    std::string token;
 };
 
 }  // namespace
@@ -96,22 +72,22 @@ public:
     void tearDown() override { db_.reset(); }
 
     void inviteUploadDepositDownload() {
-        World w(settings());
+        RequestWorld w(settings());
         const std::string guest = uniqueName("client") + "@client.example";
         auto req = w.request(R"({"recipients": [")" + guest + R"("], "message": "Merci de déposer vos pièces"})");
         const std::string id = req->getValue<std::string>("id");
         // The invitation carries the guest's own /r/ link.
         const std::string mail = waitForMail(guest, "/r/");
-        CPPUNIT_ASSERT_MESSAGE(mail, mail.find(w.ownerEmail) != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(mail, mail.find(w.user.email) != std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(mail, mail.find("Merci de d") != std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(mail, mail.find("-- English --") != std::string::npos);
         const std::string token = tokenAfter(mail, "/r/");
         CPPUNIT_ASSERT_MESSAGE(mail, token.size() >= 20);
-        CPPUNIT_ASSERT(token != World::tokenOf(req));
+        CPPUNIT_ASSERT(token != RequestWorld::tokenOf(req));
 
         auto pub = call(w.port, w.acme.host, "", "GET", pubBase(token));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(pub.body, 200, pub.status);
-        CPPUNIT_ASSERT_EQUAL(w.ownerEmail, json(pub.body)->getObject("owner")->getValue<std::string>("email"));
+        CPPUNIT_ASSERT_EQUAL(w.user.email, json(pub.body)->getObject("owner")->getValue<std::string>("email"));
 
         // A guest tus upload, without any account token; Location is under the request's path.
         const std::string content = relais::randomBytes(300 * 1024);
@@ -136,7 +112,7 @@ public:
         ASSERT_PROBLEM(w.deposit(token, {up2}, "client@client.example"), 422, "invalid_field");
 
         // The owner is told by mail.
-        const std::string notice = waitForMail(w.ownerEmail, "client@client.example");
+        const std::string notice = waitForMail(w.user.email, "client@client.example");
         CPPUNIT_ASSERT_MESSAGE(notice, notice.find("facture.pdf") != std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(notice, notice.find("Ci-joint les documents") != std::string::npos);
 
@@ -186,9 +162,9 @@ public:
     }
 
     void limits() {
-        World w(settings());
+        RequestWorld w(settings());
         auto req = w.request(R"({"max_files": 2, "max_bytes": 100})");
-        const std::string token = World::tokenOf(req);
+        const std::string token = RequestWorld::tokenOf(req);
         const std::string a = w.guestUpload(token, std::string(40, 'a'), "a.txt");
         // Too many bytes at creation.
         ASSERT_PROBLEM(call(w.port, w.acme.host, "", "POST", pubBase(token) + "/uploads", "", "",
@@ -207,7 +183,7 @@ public:
 
         // A deposit beyond the limits: 409 (uploads created before another deposit filled it).
         auto req2 = w.request(R"({"max_files": 1})");
-        const std::string t2 = World::tokenOf(req2);
+        const std::string t2 = RequestWorld::tokenOf(req2);
         const std::string c = w.guestUpload(t2, "c", "c.txt");
         CPPUNIT_ASSERT_EQUAL(201, w.deposit(t2, {c}, "x@client.example").status);
         auto& db = w.server.runtime().database();
@@ -219,7 +195,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(201, w.deposit(t2, {d}, "x@client.example").status);
 
         auto req3 = w.request(R"({"max_bytes": 10})");
-        const std::string t3 = World::tokenOf(req3);
+        const std::string t3 = RequestWorld::tokenOf(req3);
         db.execute("UPDATE wesend_upload_requests SET max_bytes = 100 WHERE id = ?", {req3->getValue<std::string>("id")});
         const std::string f = w.guestUpload(t3, std::string(11, 'f'), "f.txt");
         db.execute("UPDATE wesend_upload_requests SET max_bytes = 10 WHERE id = ?", {req3->getValue<std::string>("id")});
@@ -227,10 +203,10 @@ public:
     }
 
     void passwordProtected() {
-        World w(settings());
+        RequestWorld w(settings());
         const std::string pw = "Depot-Secret-7";
         auto req = w.request(R"({"password": ")" + pw + "\"}");
-        const std::string token = World::tokenOf(req);
+        const std::string token = RequestWorld::tokenOf(req);
         ASSERT_PROBLEM(call(w.port, w.acme.host, "", "GET", pubBase(token)), 401, "password_required");
         ASSERT_PROBLEM(call(w.port, w.acme.host, "", "POST", pubBase(token) + "/uploads", "", "",
                             tusHeaders({{"Upload-Length", "5"}})),
@@ -247,13 +223,13 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(dep.body, 201, dep.status);
         // The access token of this request opens no other.
         auto other = w.request(R"({"password": ")" + pw + "\"}");
-        ASSERT_PROBLEM(call(w.port, w.acme.host, access, "GET", pubBase(World::tokenOf(other))), 401, "password_required");
+        ASSERT_PROBLEM(call(w.port, w.acme.host, access, "GET", pubBase(RequestWorld::tokenOf(other))), 401, "password_required");
     }
 
     void closedRequest() {
-        World w(settings());
+        RequestWorld w(settings());
         auto req = w.request("{}");
-        const std::string token = World::tokenOf(req);
+        const std::string token = RequestWorld::tokenOf(req);
         const std::string up = w.guestUpload(token, "late", "late.txt");
         CPPUNIT_ASSERT_EQUAL(204, w.api("DELETE", "/api/v1/upload-requests/" + req->getValue<std::string>("id")).status);
         ASSERT_PROBLEM(call(w.port, w.acme.host, "", "GET", pubBase(token)), 410, "link_expired");
@@ -270,9 +246,9 @@ public:
     }
 
     void guestAndAccountUploadsDoNotMix() {
-        World w(settings());
+        RequestWorld w(settings());
         auto req = w.request("{}");
-        const std::string token = World::tokenOf(req);
+        const std::string token = RequestWorld::tokenOf(req);
         const std::string guestUp = w.guestUpload(token, "guest", "g.txt");
         // An account cannot see a guest upload through its own upload routes.
         auto head = w.api("HEAD", "/api/v1/uploads/" + guestUp, "", tusHeaders());
@@ -289,7 +265,7 @@ public:
         ASSERT_PROBLEM(w.deposit(token, {mine}, "x@client.example"), 422, "invalid_field");
         // Another request's guest upload neither.
         auto req2 = w.request("{}");
-        const std::string other = w.guestUpload(World::tokenOf(req2), "other", "o.txt");
+        const std::string other = w.guestUpload(RequestWorld::tokenOf(req2), "other", "o.txt");
         ASSERT_PROBLEM(w.deposit(token, {other}, "x@client.example"), 422, "invalid_field");
         CPPUNIT_ASSERT_EQUAL(404, call(w.port, w.acme.host, "", "HEAD", pubBase(token) + "/uploads/" + other, "", "",
                                        tusHeaders())
@@ -305,11 +281,11 @@ public:
         auto s = settings();
         s["wesend.retention_grace_days"] = "0";
         s["wesend.cleanup_interval_ms"] = "200";
-        World w(s);
+        RequestWorld w(s);
         auto& rt = w.server.runtime();
         auto req = w.request("{}");
         const std::string id = req->getValue<std::string>("id");
-        const std::string token = World::tokenOf(req);
+        const std::string token = RequestWorld::tokenOf(req);
         auto dep = w.deposit(token, {w.guestUpload(token, "deposited", "d.txt")}, "x@client.example");
         CPPUNIT_ASSERT_EQUAL(201, dep.status);
         const std::string pending = w.guestUpload(token, "never deposited", "p.txt");

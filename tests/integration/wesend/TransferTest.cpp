@@ -32,26 +32,9 @@ namespace {
 
 Poco::JSON::Object::Ptr json(const std::string& text) { return relais::test::jsonObject(text); }
 
-#define ASSERT_PROBLEM(result, wantStatus, wantCode)                                                  \
-    do {                                                                                      \
-        const auto& r_ = (result);                                                            \
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(r_.body, wantStatus, r_.status);                             \
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(r_.body, std::string(wantCode), relais::test::problemCode(r_)); \
-    } while (0)
-
 // One tenant, one sender: the usual start.
-struct World {
-    explicit World(std::map<std::string, std::string> settings) : server(std::move(settings)) {
-        port = server.port();
-        acme = relais::test::createTenant(server.runtime(), uniqueName("acme"), "pro");
-        senderEmail = uniqueName("marie") + "@acme.example";
-        sender = relais::test::createUser(server.runtime(), acme.id, "user", senderEmail);
-        token = relais::test::login(port, acme.host, sender.email).token;
-    }
-    HttpResult api(const std::string& method, const std::string& path, const std::string& body = {},
-                   std::map<std::string, std::string> headers = {}) {
-        return call(port, acme.host, token, method, path, body, "application/json", std::move(headers));
-    }
+struct TransferWorld : World {
+    using World::World;
     HttpResult pub(const std::string& method, const std::string& path, std::map<std::string, std::string> headers = {}) {
         return call(port, acme.host, "", method, path, method == "POST" ? "{}" : "", "application/json",
                     std::move(headers));
@@ -99,12 +82,6 @@ struct World {
         return false;
     }
 
-    relais::test::TestServer server;
-    std::uint16_t port = 0;
-    relais::test::TenantRef acme;
-    std::string senderEmail;
-    relais::test::UserRef sender;
-    std::string token;
 };
 
 std::string base(const std::string& token) { return "/api/v1/public/transfers/" + token; }
@@ -124,6 +101,7 @@ class TransferTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(retention);
     CPPUNIT_TEST(statistics);
     CPPUNIT_TEST(eventStream);
+    CPPUNIT_TEST(listsArePaginated);
     CPPUNIT_TEST_SUITE_END();
 
     relais::test::TempDir dir_;
@@ -136,7 +114,7 @@ public:
     void tearDown() override { db_.reset(); }
 
     void validation() {
-        World w(settings());
+        TransferWorld w(settings());
         auto& rt = w.server.runtime();
         const std::string a = w.up("hello", "a.txt");
         auto post = [&](const std::string& body) { return w.api("POST", "/api/v1/transfers", body); };
@@ -190,7 +168,7 @@ public:
     }
 
     void mailsCarryEachRecipientsLink() {
-        World w(settings());
+        TransferWorld w(settings());
         const std::string paul = uniqueName("paul") + "@client.example";
         const std::string lea = uniqueName("lea") + "@client.example";
         const std::string a = w.up("Bonjour\n", "notes.txt");
@@ -202,7 +180,7 @@ public:
         std::set<std::string> tokens;
         for (const auto& to : {paul, lea}) {
             const std::string mail = waitForMail(to, "/d/");
-            for (const char* needle : {"vous a envoy", "sent you", w.senderEmail.c_str(), "Voici les pi", "notes.txt",
+            for (const char* needle : {"vous a envoy", "sent you", w.user.email.c_str(), "Voici les pi", "notes.txt",
                                        "plan.pdf", expected.c_str()})
                 CPPUNIT_ASSERT_MESSAGE(std::string(needle) + " in " + mail, mail.find(needle) != std::string::npos);
             CPPUNIT_ASSERT_MESSAGE(mail, mail.find("vous a envoy") < mail.find("-- English --"));
@@ -223,7 +201,7 @@ public:
                                     "mail_delivered for " + to);
         }
         CPPUNIT_ASSERT_EQUAL_MESSAGE("each recipient has a link of their own", std::size_t(2), tokens.size());
-        CPPUNIT_ASSERT(!tokens.count(World::tokenOf(t)));
+        CPPUNIT_ASSERT(!tokens.count(TransferWorld::tokenOf(t)));
         // The file was downloaded by the recipient of each link.
         std::set<std::string> who;
         for (const auto& e : w.events(id))
@@ -231,15 +209,54 @@ public:
         CPPUNIT_ASSERT(who.count(paul) && who.count(lea));
     }
 
+    // GET /api/v1/transfers, newest first, page by page through next_cursor; and the same for
+    // upload requests, which share the pagination.
+    void listsArePaginated() {
+        TransferWorld w(settings());
+        std::vector<std::string> ids;
+        for (int i = 0; i < 3; ++i)
+            ids.push_back(w.send({w.up("n" + std::to_string(i), "n.txt")}, "")->getValue<std::string>("id"));
+        std::vector<std::string> seen;
+        std::string path = "/api/v1/transfers?limit=2";
+        for (int page = 0; page < 3 && !path.empty(); ++page) {
+            auto r = w.api("GET", path);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+            auto body = json(r.body);
+            auto items = body->getArray("items");
+            CPPUNIT_ASSERT(items->size() <= 2);
+            for (std::size_t i = 0; i < items->size(); ++i)
+                seen.push_back(items->getObject(static_cast<unsigned>(i))->getValue<std::string>("id"));
+            path = body->isNull("next_cursor") ? std::string()
+                                               : "/api/v1/transfers?limit=2&cursor=" + body->getValue<std::string>("next_cursor");
+        }
+        CPPUNIT_ASSERT(path.empty());
+        CPPUNIT_ASSERT_EQUAL(std::size_t{3}, seen.size());
+        std::set<std::string> distinct(seen.begin(), seen.end());
+        CPPUNIT_ASSERT(std::set<std::string>(ids.begin(), ids.end()) == distinct);
+        CPPUNIT_ASSERT_EQUAL(ids.back(), seen.front());  // newest first
+        ASSERT_PROBLEM(w.api("GET", "/api/v1/transfers?cursor=not-a-cursor"), 400, "invalid_field");
+        ASSERT_PROBLEM(w.api("GET", "/api/v1/transfers?limit=501"), 400, "invalid_field");
+
+        for (int i = 0; i < 2; ++i) CPPUNIT_ASSERT_EQUAL(201, w.api("POST", "/api/v1/upload-requests", "{}").status);
+        auto first = w.api("GET", "/api/v1/upload-requests?limit=1");
+        CPPUNIT_ASSERT_EQUAL(200, first.status);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, json(first.body)->getArray("items")->size());
+        auto second = w.api("GET", "/api/v1/upload-requests?limit=1&cursor=" +
+                                       json(first.body)->getValue<std::string>("next_cursor"));
+        CPPUNIT_ASSERT_EQUAL(200, second.status);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, json(second.body)->getArray("items")->size());
+        CPPUNIT_ASSERT(json(second.body)->isNull("next_cursor"));
+    }
+
     void downloadLimit() {
-        World w(settings());
+        TransferWorld w(settings());
         const std::string content = relais::randomBytes(256 * 1024);
         // 10 concurrent GETs of the only file of a transfer with max_downloads = 1: one wins.
         const std::string p2 = uniqueName("p2") + "@client.example";
         auto t = w.send({w.up(content, "one.bin", "application/octet-stream")}, R"("max_downloads": 1)",
                         {"p1@client.example", p2});
-        const std::string token = World::tokenOf(t);
-        const std::string path = base(token) + "/files/" + World::fileId(t, 0);
+        const std::string token = TransferWorld::tokenOf(t);
+        const std::string path = base(token) + "/files/" + TransferWorld::fileId(t, 0);
         std::vector<HttpResult> results(10);
         std::vector<std::thread> threads;
         for (std::size_t i = 0; i < results.size(); ++i)
@@ -264,26 +281,26 @@ public:
         // A fresh recipient link cannot start in the middle of an exhausted file.
         const std::string fresh = tokenAfter(waitForMail(p2, "/d/"), "/d/");
         CPPUNIT_ASSERT_MESSAGE("p2's link", !fresh.empty());
-        ASSERT_PROBLEM(w.pub("GET", base(fresh) + "/files/" + World::fileId(t, 0), {{"Range", "bytes=1000-"}}), 410,
+        ASSERT_PROBLEM(w.pub("GET", base(fresh) + "/files/" + TransferWorld::fileId(t, 0), {{"Range", "bytes=1000-"}}), 410,
                        "link_expired");
-        ASSERT_PROBLEM(w.pub("GET", base(fresh) + "/files/" + World::fileId(t, 0)), 410, "link_expired");
+        ASSERT_PROBLEM(w.pub("GET", base(fresh) + "/files/" + TransferWorld::fileId(t, 0)), 410, "link_expired");
         ASSERT_PROBLEM(w.pub("GET", base(token)), 410, "link_expired");
         CPPUNIT_ASSERT_EQUAL(std::int64_t(1), w.downloadsOf(t->getValue<std::string>("id"), 0));
 
         // The ZIP counts as one download of each file.
         auto z = w.send({w.up("first", "a.txt"), w.up("second", "b.txt")}, R"("max_downloads": 1)");
-        const std::string zt = World::tokenOf(z);
+        const std::string zt = TransferWorld::tokenOf(z);
         CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(zt) + "/zip").status);
         CPPUNIT_ASSERT_EQUAL(std::int64_t(1), w.downloadsOf(z->getValue<std::string>("id"), 0));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(1), w.downloadsOf(z->getValue<std::string>("id"), 1));
-        ASSERT_PROBLEM(w.pub("GET", base(zt) + "/files/" + World::fileId(z, 1)), 410, "link_expired");
+        ASSERT_PROBLEM(w.pub("GET", base(zt) + "/files/" + TransferWorld::fileId(z, 1)), 410, "link_expired");
         ASSERT_PROBLEM(w.pub("GET", base(zt) + "/zip"), 410, "link_expired");
         // A file resumed after the ZIP by the same link is served.
-        CPPUNIT_ASSERT_EQUAL(206, w.pub("GET", base(zt) + "/files/" + World::fileId(z, 1), {{"Range", "bytes=2-"}}).status);
+        CPPUNIT_ASSERT_EQUAL(206, w.pub("GET", base(zt) + "/files/" + TransferWorld::fileId(z, 1), {{"Range", "bytes=2-"}}).status);
 
         // A HEAD is not counted.
         auto h = w.send({w.up("headless", "h.txt")}, R"("max_downloads": 1)");
-        const std::string hp = base(World::tokenOf(h)) + "/files/" + World::fileId(h, 0);
+        const std::string hp = base(TransferWorld::tokenOf(h)) + "/files/" + TransferWorld::fileId(h, 0);
         for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT_EQUAL(200, w.pub("HEAD", hp).status);
         CPPUNIT_ASSERT_EQUAL(std::int64_t(0), w.downloadsOf(h->getValue<std::string>("id"), 0));
         auto got = w.pub("GET", hp);
@@ -296,12 +313,12 @@ public:
     void passwords() {
         auto s = settings();
         s["wesend.password_max_attempts"] = "3";
-        World w(s);
+        TransferWorld w(s);
         const std::string pw = "Secret-Pass-42";
         auto locked = w.send({w.up("secret", "s.txt")}, R"("password": ")" + pw + "\"");
-        const std::string lt = World::tokenOf(locked);
+        const std::string lt = TransferWorld::tokenOf(locked);
         ASSERT_PROBLEM(w.pub("GET", base(lt)), 401, "password_required");
-        ASSERT_PROBLEM(w.pub("GET", base(lt) + "/files/" + World::fileId(locked, 0)), 401, "password_required");
+        ASSERT_PROBLEM(w.pub("GET", base(lt) + "/files/" + TransferWorld::fileId(locked, 0)), 401, "password_required");
         ASSERT_PROBLEM(w.pub("GET", base(lt) + "/zip"), 401, "password_required");
         auto unlock = [&](const std::string& token, const std::string& password) {
             return call(w.port, w.acme.host, "", "POST", base(token) + "/unlock", R"({"password": ")" + password + "\"}");
@@ -317,32 +334,32 @@ public:
 
         // A fresh transfer: the right password gives an access token for this link only.
         auto open = w.send({w.up("secret 2", "s2.txt")}, R"("password": ")" + pw + "\"");
-        const std::string ot = World::tokenOf(open);
+        const std::string ot = TransferWorld::tokenOf(open);
         auto u = unlock(ot, pw);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(u.body, 200, u.status);
         const std::string access = json(u.body)->getValue<std::string>("access_token");
         const std::map<std::string, std::string> bearer = {{"Authorization", "Bearer " + access}};
         auto pub = w.pub("GET", base(ot), bearer);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(pub.body, 200, pub.status);
-        auto f = w.pub("GET", base(ot) + "/files/" + World::fileId(open, 0), bearer);
+        auto f = w.pub("GET", base(ot) + "/files/" + TransferWorld::fileId(open, 0), bearer);
         CPPUNIT_ASSERT_EQUAL(200, f.status);
         CPPUNIT_ASSERT_EQUAL(std::string("secret 2"), f.body);
         // Another link's access token opens nothing here.
         auto other = w.send({w.up("secret 3", "s3.txt")}, R"("password": ")" + pw + "\"");
-        ASSERT_PROBLEM(w.pub("GET", base(World::tokenOf(other)), bearer), 401, "password_required");
-        ASSERT_PROBLEM(w.pub("GET", base(World::tokenOf(other)) + "/files/" + World::fileId(other, 0), bearer), 401,
+        ASSERT_PROBLEM(w.pub("GET", base(TransferWorld::tokenOf(other)), bearer), 401, "password_required");
+        ASSERT_PROBLEM(w.pub("GET", base(TransferWorld::tokenOf(other)) + "/files/" + TransferWorld::fileId(other, 0), bearer), 401,
                        "password_required");
         ASSERT_PROBLEM(w.pub("GET", base(lt), bearer), 401, "password_required");
     }
 
     void revokeUnknownExpired() {
-        World w(settings());
+        TransferWorld w(settings());
         auto t = w.send({w.up("revoked soon", "r.txt")}, "");
-        const std::string token = World::tokenOf(t);
+        const std::string token = TransferWorld::tokenOf(t);
         CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(token)).status);
         CPPUNIT_ASSERT_EQUAL(204, w.api("DELETE", "/api/v1/transfers/" + t->getValue<std::string>("id")).status);
         ASSERT_PROBLEM(w.pub("GET", base(token)), 410, "link_expired");
-        ASSERT_PROBLEM(w.pub("GET", base(token) + "/files/" + World::fileId(t, 0)), 410, "link_expired");
+        ASSERT_PROBLEM(w.pub("GET", base(token) + "/files/" + TransferWorld::fileId(t, 0)), 410, "link_expired");
         ASSERT_PROBLEM(w.pub("GET", base(token) + "/zip"), 410, "link_expired");
         CPPUNIT_ASSERT(w.hasEvent(t->getValue<std::string>("id"), "revoked"));
         // Revoking again is harmless; another user cannot.
@@ -356,44 +373,44 @@ public:
         CPPUNIT_ASSERT_EQUAL(404, w.pub("GET", base(relais::randomToken(32)) + "/zip").status);
 
         auto e = w.send({w.up("expired soon", "e.txt")}, "");
-        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(World::tokenOf(e))).status);
+        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(TransferWorld::tokenOf(e))).status);
         w.server.runtime().database().execute("UPDATE wesend_transfers SET expires_at = 1 WHERE id = ?",
                                               {e->getValue<std::string>("id")});
-        ASSERT_PROBLEM(w.pub("GET", base(World::tokenOf(e))), 410, "link_expired");
-        ASSERT_PROBLEM(w.pub("GET", base(World::tokenOf(e)) + "/files/" + World::fileId(e, 0)), 410, "link_expired");
+        ASSERT_PROBLEM(w.pub("GET", base(TransferWorld::tokenOf(e))), 410, "link_expired");
+        ASSERT_PROBLEM(w.pub("GET", base(TransferWorld::tokenOf(e)) + "/files/" + TransferWorld::fileId(e, 0)), 410, "link_expired");
         auto detail = w.api("GET", "/api/v1/transfers/" + e->getValue<std::string>("id"));
         CPPUNIT_ASSERT_EQUAL(std::string("expired"), json(detail.body)->getValue<std::string>("state"));
     }
 
     void notifyOnDownloadOnce() {
-        World w(settings());
+        TransferWorld w(settings());
         const std::string paul = uniqueName("paul") + "@client.example";
         auto t = w.send({w.up("one", "1.txt"), w.up("two", "2.txt")}, R"("subject": "Notif", "notify_on_download": true)",
                         {paul});
         const std::string token = tokenAfter(waitForMail(paul, "/d/"), "/d/");
-        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(token) + "/files/" + World::fileId(t, 0)).status);
+        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(token) + "/files/" + TransferWorld::fileId(t, 0)).status);
         // One file of two: no mail yet. The sender's own link does not count as a recipient.
-        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(World::tokenOf(t)) + "/files/" + World::fileId(t, 1)).status);
+        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(TransferWorld::tokenOf(t)) + "/files/" + TransferWorld::fileId(t, 1)).status);
         std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-        CPPUNIT_ASSERT_EQUAL(std::size_t(0), mailsTo(w.senderEmail).size());
-        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(token) + "/files/" + World::fileId(t, 1)).status);
-        const std::string mail = waitForMail(w.senderEmail, paul);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), mailsTo(w.user.email).size());
+        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(token) + "/files/" + TransferWorld::fileId(t, 1)).status);
+        const std::string mail = waitForMail(w.user.email, paul);
         CPPUNIT_ASSERT_MESSAGE(mail, mail.find("a téléchargé") != std::string::npos);
         // A second complete download: no second mail.
         CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(token) + "/zip").status);
-        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(token) + "/files/" + World::fileId(t, 0)).status);
-        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(token) + "/files/" + World::fileId(t, 1)).status);
+        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(token) + "/files/" + TransferWorld::fileId(t, 0)).status);
+        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(token) + "/files/" + TransferWorld::fileId(t, 1)).status);
         std::this_thread::sleep_for(std::chrono::milliseconds(2000));
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), mailsTo(w.senderEmail).size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), mailsTo(w.user.email).size());
     }
 
     void zipNamesAndIntegrity() {
-        World w(settings());
+        TransferWorld w(settings());
         const std::string big = relais::randomBytes(2 * 1024 * 1024 + 17);
         auto t = w.send({w.up("first a", "a.txt"), w.up("second a", "a.txt"), w.up("third A", "A.TXT"),
                          w.up(big, "../sub/données:<1>.bin", "application/octet-stream"), w.up("", "empty.txt")},
                         R"("subject": "Lot")");
-        auto zip = w.pub("GET", base(World::tokenOf(t)) + "/zip");
+        auto zip = w.pub("GET", base(TransferWorld::tokenOf(t)) + "/zip");
         CPPUNIT_ASSERT_EQUAL(200, zip.status);
         CPPUNIT_ASSERT_EQUAL(std::string("application/zip"), zip.header("content-type"));
         const std::string path = dir_.file("lot.zip");
@@ -433,11 +450,11 @@ assert len(names) == 5
     }
 
     void downloadHeaders() {
-        World w(settings());
+        TransferWorld w(settings());
         const std::string svg = R"(<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>)";
         auto t = w.send({w.up("données", "résumé été.txt"), w.up(svg, "logo.svg", "image/svg+xml")}, "");
-        const std::string token = World::tokenOf(t);
-        auto f = w.pub("GET", base(token) + "/files/" + World::fileId(t, 0));
+        const std::string token = TransferWorld::tokenOf(t);
+        auto f = w.pub("GET", base(token) + "/files/" + TransferWorld::fileId(t, 0));
         CPPUNIT_ASSERT_EQUAL(200, f.status);
         const std::string cd = f.header("content-disposition");
         CPPUNIT_ASSERT_MESSAGE(cd, cd.rfind("attachment", 0) == 0);
@@ -445,17 +462,17 @@ assert len(names) == 5
         CPPUNIT_ASSERT_EQUAL(std::string("nosniff"), f.header("x-content-type-options"));
         CPPUNIT_ASSERT_MESSAGE(f.header("content-type"), f.header("content-type").rfind("text/plain", 0) == 0);
         CPPUNIT_ASSERT_EQUAL(std::string("bytes"), f.header("accept-ranges"));
-        auto s = w.pub("GET", base(token) + "/files/" + World::fileId(t, 1));
+        auto s = w.pub("GET", base(token) + "/files/" + TransferWorld::fileId(t, 1));
         CPPUNIT_ASSERT_EQUAL(200, s.status);
         CPPUNIT_ASSERT_EQUAL(svg, s.body);
         CPPUNIT_ASSERT_EQUAL(std::string("image/svg+xml"), s.header("content-type"));
         CPPUNIT_ASSERT_MESSAGE(s.header("content-disposition"), s.header("content-disposition").rfind("attachment", 0) == 0);
         CPPUNIT_ASSERT_EQUAL(std::string("nosniff"), s.header("x-content-type-options"));
         // A range past the end: 416 with the size.
-        auto past = w.pub("GET", base(token) + "/files/" + World::fileId(t, 1), {{"Range", "bytes=100000-"}});
+        auto past = w.pub("GET", base(token) + "/files/" + TransferWorld::fileId(t, 1), {{"Range", "bytes=100000-"}});
         CPPUNIT_ASSERT_EQUAL(416, past.status);
         CPPUNIT_ASSERT_EQUAL("bytes */" + std::to_string(svg.size()), past.header("content-range"));
-        auto tail = w.pub("GET", base(token) + "/files/" + World::fileId(t, 1), {{"Range", "bytes=-6"}});
+        auto tail = w.pub("GET", base(token) + "/files/" + TransferWorld::fileId(t, 1), {{"Range", "bytes=-6"}});
         CPPUNIT_ASSERT_EQUAL(206, tail.status);
         CPPUNIT_ASSERT_EQUAL(std::string("/svg>"), tail.body.substr(1));
     }
@@ -464,7 +481,7 @@ assert len(names) == 5
         auto s = settings();
         s["wesend.retention_grace_days"] = "0";
         s["wesend.cleanup_interval_ms"] = "200";
-        World w(s);
+        TransferWorld w(s);
         auto& rt = w.server.runtime();
         auto t = w.send({w.up("shred me", "x.txt"), w.up("me too", "y.txt")}, "");
         const std::string id = t->getValue<std::string>("id");
@@ -506,11 +523,11 @@ assert len(names) == 5
     }
 
     void statistics() {
-        World w(settings());
+        TransferWorld w(settings());
         auto t1 = w.send({w.up("12345", "a.txt"), w.up("abcdefgh", "b.pdf", "application/pdf")}, "");
         auto t2 = w.send({w.up("xyz", "c.txt")}, "");
-        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(World::tokenOf(t1)) + "/files/" + World::fileId(t1, 0)).status);
-        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(World::tokenOf(t2)) + "/files/" + World::fileId(t2, 0)).status);
+        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(TransferWorld::tokenOf(t1)) + "/files/" + TransferWorld::fileId(t1, 0)).status);
+        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(TransferWorld::tokenOf(t2)) + "/files/" + TransferWorld::fileId(t2, 0)).status);
         auto& rt = w.server.runtime();
         auto admin = relais::test::createUser(rt, w.acme.id, "tenant_admin", uniqueName("adm") + "@acme.example");
         const auto adminToken = relais::test::login(w.port, w.acme.host, admin.email).token;
@@ -540,7 +557,7 @@ assert len(names) == 5
         CPPUNIT_ASSERT_MESSAGE(r.body, files["text/plain"] == 2 && files["application/pdf"] == 1);
         auto top = body->getArray("top_senders");
         CPPUNIT_ASSERT_MESSAGE(r.body, top->size() >= 1);
-        CPPUNIT_ASSERT_EQUAL(w.senderEmail, top->getObject(0)->getValue<std::string>("email"));
+        CPPUNIT_ASSERT_EQUAL(w.user.email, top->getObject(0)->getValue<std::string>("email"));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(2), top->getObject(0)->getValue<std::int64_t>("transfers"));
         for (const char* g : {"week", "month"}) {
             auto gr = stats(std::string("?granularity=") + g);
@@ -559,9 +576,9 @@ assert len(names) == 5
     void eventStream() {
         auto s = settings();
         s["wesend.stream_keepalive_ms"] = "300";  // a closed stream is noticed at the next write
-        World w(s);
+        TransferWorld w(s);
         auto t = w.send({w.up("streamed", "s.txt")}, "");
-        const std::string path = base(World::tokenOf(t)) + "/files/" + World::fileId(t, 0);
+        const std::string path = base(TransferWorld::tokenOf(t)) + "/files/" + TransferWorld::fileId(t, 0);
         // Reads a stream until `needle` shows or the time passes.
         auto openStream = [&](const std::string& lastEventId) {
             auto sock = std::make_unique<Poco::Net::StreamSocket>(Poco::Net::SocketAddress("127.0.0.1", w.port));

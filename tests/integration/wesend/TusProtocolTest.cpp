@@ -32,15 +32,8 @@ namespace {
 constexpr const char* kOctets = "application/offset+octet-stream";
 constexpr std::int64_t kMiB = 1024 * 1024;
 
-std::string hexToBytes(const std::string& hex) {
-    std::string out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-    return out;
-}
-
 std::string sha256Header(const std::string& data) {
-    return "sha256 " + b64(hexToBytes(relais::sha256Hex(data)));
+    return "sha256 " + b64(relais::fromHex(relais::sha256Hex(data)));
 }
 
 std::string sha1Header(const std::string& data) {

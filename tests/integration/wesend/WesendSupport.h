@@ -109,4 +109,35 @@ inline std::map<std::string, std::string> withMail(std::map<std::string, std::st
     return s;
 }
 
+/// One tenant (a unique "acme…" slug) and one user of it with a session, on a server started
+/// with `settings`: the usual start of a WeSend test.
+struct World {
+    explicit World(std::map<std::string, std::string> settings, const std::string& userName = "marie")
+        : server(std::move(settings)) {
+        port = server.port();
+        acme = createTenant(server.runtime(), uniqueName("acme"), "pro");
+        user = createUser(server.runtime(), acme.id, "user", uniqueName(userName) + "@acme.example");
+        token = login(port, acme.host, user.email).token;
+    }
+    /// A JSON request with the user's token.
+    HttpResult api(const std::string& method, const std::string& path, const std::string& body = {},
+                   std::map<std::string, std::string> headers = {}) {
+        return call(port, acme.host, token, method, path, body, "application/json", std::move(headers));
+    }
+
+    TestServer server;
+    std::uint16_t port = 0;
+    TenantRef acme;
+    UserRef user;
+    std::string token;
+};
+
 }  // namespace relais::test::wesend
+
+/// Asserts a problem answer's status and code, showing the body when they differ.
+#define ASSERT_PROBLEM(result, wantStatus, wantCode)                                                 \
+    do {                                                                                             \
+        const auto& r_ = (result);                                                                   \
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r_.body, wantStatus, r_.status);                                \
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r_.body, std::string(wantCode), relais::test::problemCode(r_)); \
+    } while (0)

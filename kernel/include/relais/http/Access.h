@@ -17,5 +17,8 @@ const Principal& requireRole(const Request& request, std::initializer_list<const
 const Principal& requireFeature(const Request& request, const std::string& feature);
 /// The request's tenant, or Problem 404 (a tenant route reached without a tenant).
 const TenantContext& requireTenant(const Request& request);
+/// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive, token
+/// trimmed), or "" when there is none or another scheme.
+std::string bearerToken(const Request& request);
 
 }  // namespace relais::http

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -79,8 +80,12 @@ public:
     bool onPlatformHost() const { return platformHost_; }
     /// Where links to the request's tenant point: scheme, tenant host and port
     /// ("https://acme.relais.example"), from http.public_url or else the request's own scheme
-    /// and port. Empty without a tenant. Links in mails are built on it.
-    const std::string& linkBase() const { return linkBase_; }
+    /// and port. Empty without a tenant. Links in mails are built on it. Worked out on the
+    /// first call only: most requests never need it.
+    const std::string& linkBase() const {
+        if (linkBase_.empty() && linkBaseOf_) linkBase_ = linkBaseOf_(*this);
+        return linkBase_;
+    }
 
     /// Kernel use only (the tenancy and authentication middleware).
     void setTenant(std::shared_ptr<const TenantContext> tenant) { tenant_ = std::move(tenant); }
@@ -88,7 +93,7 @@ public:
     void setPrincipal(std::shared_ptr<const Principal> principal) { principal_ = std::move(principal); }
     void setHost(std::string host) { host_ = std::move(host); }
     void setMethod(std::string method) { method_ = std::move(method); }
-    void setLinkBase(std::string base) { linkBase_ = std::move(base); }
+    void setLinkBaseSource(std::function<std::string(const Request&)> source) { linkBaseOf_ = std::move(source); }
 
     /// The matched route, or nullptr when none matched (middleware may look at it).
     const Route* route() const { return route_; }
@@ -116,7 +121,8 @@ private:
     std::shared_ptr<const TenantContext> tenant_;
     std::shared_ptr<const Principal> principal_;
     bool platformHost_ = false;
-    std::string linkBase_;
+    mutable std::string linkBase_;
+    std::function<std::string(const Request&)> linkBaseOf_;
     std::map<std::string, std::string> params_;
 };
 

@@ -11,6 +11,7 @@
 #include "relais/Time.h"
 #include "relais/http/Access.h"
 #include "relais/http/Json.h"
+#include "relais/http/Page.h"
 #include "relais/http/Request.h"
 #include "relais/http/Response.h"
 #include "relais/http/Route.h"
@@ -140,7 +141,7 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
     routes.add({"GET", "/api/v1/admin/users",
                 [&s](http::Request& req, http::Response& res) {
                     requireAdmin(req);
-                    const routes::Page page = routes::pageOf(req);
+                    const http::Page page = http::pageOf(req);
                     const std::string q = req.query("q");
                     if (q.size() > 100) throw Problem::invalidField("q", "at most 100 characters");
                     auto list = s.users.list(req.tenant()->id, q, page.after, page.limit + 1);
@@ -151,7 +152,7 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
                     }
                     Poco::JSON::Array items;
                     for (const auto& u : list) items.add(repr::user(u));
-                    routes::sendPage(res, items, next);
+                    http::sendPage(res, items, next);
                 }});
 
     routes.add({"POST", "/api/v1/admin/users",
@@ -264,7 +265,7 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
                     requireAdmin(req);
                     Poco::JSON::Array items;
                     for (const auto& p : s.users.profiles(req.tenant()->id)) items.add(repr::profile(p));
-                    routes::sendPage(res, items, "");
+                    http::sendPage(res, items, "");
                 }});
 
     routes.add({"POST", "/api/v1/admin/profiles",

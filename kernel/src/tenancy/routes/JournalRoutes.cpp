@@ -7,6 +7,7 @@
 #include "relais/Problem.h"
 #include "relais/Time.h"
 #include "relais/http/Json.h"
+#include "relais/http/Page.h"
 #include "relais/http/Request.h"
 #include "relais/http/Response.h"
 #include "tenancy/Representations.h"
@@ -54,7 +55,7 @@ void serveJournal(http::Request& req, http::Response& res, Journal& journal, con
     else q.actorId = actor;
     const std::string format = req.query("format", "json");
     if (format != "json" && format != "csv") throw Problem::invalidField("format", "json or csv");
-    const Page page = pageOf(req);
+    const http::Page page = http::pageOf(req);
     if (!page.after.empty()) {
         try {
             q.afterId = std::stoll(page.after);
@@ -101,7 +102,7 @@ void serveJournal(http::Request& req, http::Response& res, Journal& journal, con
     }
     Poco::JSON::Array items;
     for (const auto& e : entries) items.add(repr::journalEntry(e));
-    sendPage(res, items, next);
+    http::sendPage(res, items, next);
 }
 
 void serveJournalCheck(http::Response& res, Journal& journal, const std::string& tenantId) {

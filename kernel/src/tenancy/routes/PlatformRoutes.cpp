@@ -7,6 +7,7 @@
 #include "relais/Time.h"
 #include "relais/http/Access.h"
 #include "relais/http/Json.h"
+#include "relais/http/Page.h"
 #include "relais/http/Request.h"
 #include "relais/http/Response.h"
 #include "relais/http/Route.h"
@@ -137,7 +138,7 @@ void PlatformRoutes::registerWith(http::RouteRegistry& routes) {
                     Poco::JSON::Array items;
                     for (const auto& r : s.tenancy.resellers())
                         if (p.role == "operator" || r.id == p.resellerId) items.add(repr::reseller(r));
-                    routes::sendPage(res, items, "");
+                    http::sendPage(res, items, "");
                 },
                 kPlatform});
 
@@ -227,7 +228,7 @@ void PlatformRoutes::registerWith(http::RouteRegistry& routes) {
     routes.add({"GET", "/api/v1/tenants",
                 [&s](http::Request& req, http::Response& res) {
                     const Principal& p = requireStaff(req, s);
-                    const routes::Page page = routes::pageOf(req);
+                    const http::Page page = http::pageOf(req);
                     std::string reseller = p.role == "reseller_admin" ? p.resellerId : req.query("reseller_id");
                     const std::string q = req.query("q");
                     if (q.size() > 100) throw Problem::invalidField("q", "at most 100 characters");
@@ -239,7 +240,7 @@ void PlatformRoutes::registerWith(http::RouteRegistry& routes) {
                     }
                     Poco::JSON::Array items;
                     for (const auto& t : list) items.add(repr::tenant(t, s.settings.platformDomain));
-                    routes::sendPage(res, items, next);
+                    http::sendPage(res, items, next);
                 },
                 kPlatform});
 
@@ -404,7 +405,7 @@ void PlatformRoutes::registerWith(http::RouteRegistry& routes) {
     routes.add({"GET", "/api/v1/quote-requests",
                 [self](http::Request& req, http::Response& res) {
                     requireOperator(req);
-                    const routes::Page page = routes::pageOf(req);
+                    const http::Page page = http::pageOf(req);
                     auto list = self->quotes(page.after, page.limit + 1);
                     std::string next;
                     if (list.size() > static_cast<std::size_t>(page.limit)) {
@@ -427,7 +428,7 @@ void PlatformRoutes::registerWith(http::RouteRegistry& routes) {
                         o.set("created_at", formatRfc3339(q.createdAtMs));
                         items.add(o);
                     }
-                    routes::sendPage(res, items, next);
+                    http::sendPage(res, items, next);
                 },
                 kPlatform});
 }
