@@ -12,7 +12,6 @@
 #include "relais/Time.h"
 #include "relais/http/Access.h"
 #include "relais/http/Json.h"
-#include "relais/http/Page.h"
 #include "relais/http/Request.h"
 #include "relais/http/Response.h"
 #include "relais/http/Route.h"
@@ -249,44 +248,35 @@ void RequestService::close(http::Request& req, http::Response& res) {
 void RequestService::deposits(http::Request& req, http::Response& res) {
     const Principal& p = http::requireUser(req);
     const TenantContext& tenant = http::requireTenant(req);
-    const http::Page page = http::pageOf(req);
-    const std::size_t limit = static_cast<std::size_t>(page.limit);
-    Poco::JSON::Array items;
-    std::string next;
-    s_.db.read([&](db::Connection& c) {
-        items.clear();
-        auto r = findRequest(c, tenant.id, req.param("id"));
-        if (!r || r->ownerUserId != p.userId) throw Problem::notFound("No such upload request.");
-        auto rows = c.query("SELECT id, sender_email, message, created_at FROM wesend_deposits"
-                            " WHERE tenant_id = ? AND request_id = ? AND id > ? ORDER BY id LIMIT ?",
-                            {tenant.id, r->id, page.after, page.limit + 1});
-        for (std::size_t i = 0; i < rows.size() && i < limit; ++i) {
-            const auto& d = rows[i];
-            Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-            o->set("id", d.getString("id"));
-            o->set("sender_email", d.getString("sender_email"));
-            o->set("message", d.getString("message"));
-            o->set("created_at", formatRfc3339(d.getInt("created_at")));
-            Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
-            for (const auto& f : c.query("SELECT id, name, type, size, sha256 FROM wesend_deposit_files"
-                                         " WHERE tenant_id = ? AND deposit_id = ? ORDER BY position",
-                                         {tenant.id, d.getString("id")})) {
-                Poco::JSON::Object::Ptr fo = new Poco::JSON::Object;
-                fo->set("id", f.getString("id"));
-                fo->set("name", f.getString("name"));
-                fo->set("type", f.getString("type").empty() ? "application/octet-stream" : f.getString("type"));
-                fo->set("size", f.getInt("size"));
-                fo->set("sha256", f.getString("sha256"));
-                fo->set("download_url", "/api/v1/upload-requests/" + r->id + "/deposits/" + d.getString("id") +
-                                            "/files/" + f.getString("id"));
-                files->add(fo);
-            }
-            o->set("files", files);
-            items.add(o);
-        }
-        next = rows.size() > limit ? rows[limit - 1].getString("id") : std::string();
-    });
-    http::sendPage(res, items, next);
+    auto r = s_.db.read([&](db::Connection& c) { return findRequest(c, tenant.id, req.param("id")); });
+    if (!r || r->ownerUserId != p.userId) throw Problem::notFound("No such upload request.");
+    const std::string requestId = r->id;
+    sendNewestFirst(req, res, s_.db,
+                    "SELECT id, sender_email, message, created_at FROM wesend_deposits WHERE tenant_id = ?"
+                    " AND request_id = ?",
+                    {tenant.id, requestId}, [&](db::Connection& c, const db::Row& d) {
+                        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+                        o->set("id", d.getString("id"));
+                        o->set("sender_email", d.getString("sender_email"));
+                        o->set("message", d.getString("message"));
+                        o->set("created_at", formatRfc3339(d.getInt("created_at")));
+                        Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
+                        for (const auto& f : c.query("SELECT id, name, type, size, sha256 FROM wesend_deposit_files"
+                                                     " WHERE tenant_id = ? AND deposit_id = ? ORDER BY position",
+                                                     {tenant.id, d.getString("id")})) {
+                            Poco::JSON::Object::Ptr fo = new Poco::JSON::Object;
+                            fo->set("id", f.getString("id"));
+                            fo->set("name", f.getString("name"));
+                            fo->set("type", f.getString("type").empty() ? "application/octet-stream" : f.getString("type"));
+                            fo->set("size", f.getInt("size"));
+                            fo->set("sha256", f.getString("sha256"));
+                            fo->set("download_url", "/api/v1/upload-requests/" + requestId + "/deposits/" +
+                                                        d.getString("id") + "/files/" + f.getString("id"));
+                            files->add(fo);
+                        }
+                        o->set("files", files);
+                        return o;
+                    });
 }
 
 void RequestService::depositFile(http::Request& req, http::Response& res) {
@@ -338,10 +328,11 @@ UploadScope RequestService::guestScope(http::Request& req) {
     scope.tenantId = v.request.tenantId;
     scope.requestId = v.request.id;
     scope.basePath = "/api/v1/public/upload-requests/" + req.param("token") + "/uploads";
-    scope.checkCreate = [this, r = v.request](std::int64_t length) {
+    scope.checkSize = [this, r = v.request](std::int64_t length, bool added) {
         if (r.maxFiles < 0 && r.maxBytes < 0) return;
         const UploadStore::Pending pending = s_.uploads.pending(r.tenantId, r.id);
-        if (r.maxFiles >= 0 && r.filesReceived + pending.count + 1 > r.maxFiles) throw limitExceeded(413, "files");
+        if (added && r.maxFiles >= 0 && r.filesReceived + pending.count + 1 > r.maxFiles)
+            throw limitExceeded(413, "files");
         if (r.maxBytes >= 0 && length >= 0 && r.bytesReceived + pending.bytes + length > r.maxBytes)
             throw limitExceeded(413, "bytes");
     };

@@ -456,9 +456,10 @@ void TransferService::publicFile(http::Request& req, http::Response& res) {
         throw;
     }
     if (head) return;
-    const bool toTheEnd = range.end == file->file.size;
-    recordDownload(s_, req, v, toTheEnd ? "file_downloaded" : "file_partially_downloaded", file->id, sent, counted);
-    if (toTheEnd) notifyIfComplete(s_, v);
+    // Whole: it reached the end, and started at 0 or continued a download this link counted.
+    const bool whole = range.end == file->file.size && (range.start == 0 || !counted);
+    recordDownload(s_, req, v, whole ? "file_downloaded" : "file_partially_downloaded", file->id, sent, counted);
+    if (whole) notifyIfComplete(s_, v);
 }
 
 void TransferService::publicZip(http::Request& req, http::Response& res) {

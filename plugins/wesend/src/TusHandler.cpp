@@ -113,7 +113,7 @@ void TusHandler::create(http::Request& req, http::Response& res, const UploadSco
     if (filetype.empty()) filetype = metadata.get("type");
     filetype = sanitiseMediaType(filetype);
 
-    if (scope.checkCreate) scope.checkCreate(length);
+    if (scope.checkSize) scope.checkSize(length, true);
     if (length > 0) {
         const StorageUsage usage = files_.usage(scope.tenantId);
         if (usage.quotaBytes >= 0 && usage.usedBytes + length > usage.quotaBytes)
@@ -199,7 +199,7 @@ void TusHandler::patch(http::Request& req, http::Response& res, const UploadScop
                 throw Problem(400, "invalid_header", "Upload-Length is smaller than what was received.");
             if (length > settings_.maxUploadBytes)
                 throw Problem(413, "upload_too_large", "The upload is larger than Tus-Max-Size.");
-            if (scope.checkCreate) scope.checkCreate(length);
+            if (scope.checkSize) scope.checkSize(length, false);
             uploads_.setLength(rec.tenantId, rec.id, length);
             rec.length = length;
         }

@@ -26,9 +26,10 @@ struct UploadScope {
     std::string requestId;
     /// Where the uploads of this scope live ("/api/v1/uploads"): Location is this + "/" + id.
     std::string basePath;
-    /// Called before an upload of `length` bytes (-1: deferred) is created; throws a Problem
-    /// to refuse it (an upload request's limits).
-    std::function<void(std::int64_t length)> checkCreate;
+    /// Called before an upload of `length` bytes (-1: deferred) is created (`added` true), and
+    /// when a deferred upload declares its length (`added` false: it is already counted as a
+    /// file); throws a Problem to refuse it (an upload request's limits).
+    std::function<void(std::int64_t length, bool added)> checkSize;
 };
 
 /// The tus 1.0.0 server: core protocol and the creation, creation-with-upload,

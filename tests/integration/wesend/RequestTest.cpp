@@ -5,7 +5,9 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "WesendSupport.h"
 #include "relais/FileStore.h"
@@ -56,6 +58,7 @@ class RequestTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(RequestTest);
     CPPUNIT_TEST(inviteUploadDepositDownload);
     CPPUNIT_TEST(limits);
+    CPPUNIT_TEST(depositsAreListedNewestFirst);
     CPPUNIT_TEST(passwordProtected);
     CPPUNIT_TEST(closedRequest);
     CPPUNIT_TEST(guestAndAccountUploadsDoNotMix);
@@ -200,6 +203,53 @@ public:
         const std::string f = w.guestUpload(t3, std::string(11, 'f'), "f.txt");
         db.execute("UPDATE wesend_upload_requests SET max_bytes = 10 WHERE id = ?", {req3->getValue<std::string>("id")});
         ASSERT_PROBLEM(w.deposit(t3, {f}, "x@client.example"), 409, "request_limit_exceeded");
+
+        // A deferred length is checked against the bytes when it is declared, and the upload
+        // is not counted a second time against max_files.
+        auto req4 = w.request(R"({"max_files": 1, "max_bytes": 5})");
+        const std::string t4 = RequestWorld::tokenOf(req4);
+        auto deferred = call(w.port, w.acme.host, "", "POST", pubBase(t4) + "/uploads", "", "",
+                             tusHeaders({{"Upload-Defer-Length", "1"}}));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(deferred.body, 201, deferred.status);
+        const std::string where = deferred.header("location");
+        ASSERT_PROBLEM(call(w.port, w.acme.host, "", "PATCH", where, "abcdef", "application/offset+octet-stream",
+                            tusHeaders({{"Upload-Offset", "0"}, {"Upload-Length", "6"}})),
+                       413, "request_limit_exceeded");
+        auto declared = call(w.port, w.acme.host, "", "PATCH", where, "abcde", "application/offset+octet-stream",
+                             tusHeaders({{"Upload-Offset", "0"}, {"Upload-Length", "5"}}));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(declared.body, 204, declared.status);
+        CPPUNIT_ASSERT_EQUAL(201, w.deposit(t4, {where.substr(where.rfind('/') + 1)}, "x@client.example").status);
+    }
+
+    // Deposits are listed newest first, page by page.
+    void depositsAreListedNewestFirst() {
+        RequestWorld w(settings());
+        auto req = w.request("{}");
+        const std::string token = RequestWorld::tokenOf(req);
+        const std::string id = req->getValue<std::string>("id");
+        std::vector<std::string> deposits;
+        for (int i = 0; i < 3; ++i) {
+            auto d = w.deposit(token, {w.guestUpload(token, "x", "x.txt")}, "x@client.example");
+            CPPUNIT_ASSERT_EQUAL(201, d.status);
+            deposits.push_back(json(d.body)->getValue<std::string>("id"));
+            // Distinct creation times, so that the order is the order of the deposits.
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        std::vector<std::string> listed;
+        std::string path = "/api/v1/upload-requests/" + id + "/deposits?limit=2";
+        while (!path.empty()) {
+            auto r = w.api("GET", path);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+            auto items = json(r.body)->getArray("items");
+            for (std::size_t i = 0; i < items->size(); ++i)
+                listed.push_back(items->getObject(static_cast<unsigned>(i))->getValue<std::string>("id"));
+            path = json(r.body)->isNull("next_cursor")
+                       ? std::string()
+                       : "/api/v1/upload-requests/" + id + "/deposits?limit=2&cursor=" +
+                             json(r.body)->getValue<std::string>("next_cursor");
+            CPPUNIT_ASSERT(listed.size() <= 3);
+        }
+        CPPUNIT_ASSERT(std::vector<std::string>(deposits.rbegin(), deposits.rend()) == listed);
     }
 
     void passwordProtected() {

@@ -391,8 +391,14 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(token) + "/files/" + TransferWorld::fileId(t, 0)).status);
         // One file of two: no mail yet. The sender's own link does not count as a recipient.
         CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(TransferWorld::tokenOf(t)) + "/files/" + TransferWorld::fileId(t, 1)).status);
+        // The tail of the second file alone (a Range from byte 1, with no download of it begun):
+        // it reaches the end, but it is not the whole file.
+        CPPUNIT_ASSERT_EQUAL(206, w.pub("GET", base(token) + "/files/" + TransferWorld::fileId(t, 1),
+                                        {{"Range", "bytes=1-"}})
+                                      .status);
         std::this_thread::sleep_for(std::chrono::milliseconds(1500));
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), mailsTo(w.user.email).size());
+        CPPUNIT_ASSERT(w.hasEvent(t->getValue<std::string>("id"), "file_partially_downloaded", paul));
         CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(token) + "/files/" + TransferWorld::fileId(t, 1)).status);
         const std::string mail = waitForMail(w.user.email, paul);
         CPPUNIT_ASSERT_MESSAGE(mail, mail.find("a téléchargé") != std::string::npos);
