@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "relais/http/Route.h"
@@ -16,6 +17,7 @@ class FileStore;
 class JobScheduler;
 class Journal;
 class Mailer;
+class TenantData;
 namespace db {
 class Database;
 }
@@ -41,6 +43,8 @@ public:
     virtual FileStore& files() = 0;
     /// The caller's logger: "relais.<module>" for a plugin.
     virtual Poco::Logger& logger() = 0;
+    /// Adds what the module keeps per tenant to the tenant export and usage figures.
+    virtual void addTenantData(std::shared_ptr<TenantData> data) = 0;
 };
 
 }  // namespace relais

@@ -51,6 +51,8 @@ void PluginKernel::commit() {
     for (auto& m : middleware_)
         kernel_.addMiddleware(m.order, m.name, std::move(m.fn));
     jobs_.commit();
+    for (auto& d : tenantData_)
+        kernel_.addTenantData(std::move(d));
 }
 
 void PluginKernel::abandon() {

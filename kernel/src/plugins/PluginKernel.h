@@ -27,6 +27,7 @@ public:
     EventBus& events() override { return events_; }
     FileStore& files() override { return kernel_.files(); }
     Poco::Logger& logger() override;
+    void addTenantData(std::shared_ptr<TenantData> data) override { tenantData_.push_back(std::move(data)); }
 
     /// Applies what was registered to the kernel.
     void commit();
@@ -34,6 +35,7 @@ public:
     void abandon();
 
 private:
+    std::vector<std::shared_ptr<TenantData>> tenantData_;
     class Routes final : public http::RouteRegistry {
     public:
         explicit Routes(std::string module) : module_(std::move(module)) {}

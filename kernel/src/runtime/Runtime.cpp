@@ -239,7 +239,7 @@ void Runtime::open() {
     for (const auto& p : plugins_->loaded()) modules[p.name] = p.version;
     try {
         tenancy_ = std::make_unique<TenancySubsystem>(config_, *database_, *journal_, *mailer_, *files_, *keys_,
-                                                      std::move(modules));
+                                                      std::move(modules), tenantData_);
     } catch (const ConfigError&) {
         throw;
     } catch (const std::runtime_error& e) {

@@ -79,6 +79,7 @@ public:
     EventBus& events() override;
     FileStore& files() override;
     Poco::Logger& logger() override { return log_; }
+    void addTenantData(std::shared_ptr<TenantData> data) override { tenantData_.push_back(std::move(data)); }
 
     std::uint16_t httpPort() const;
     std::string baseUrl() const;
@@ -121,6 +122,8 @@ private:
     std::unique_ptr<http::HttpServer> server_;
     // The views plugins registered through: they hold what the plugins keep references to.
     std::vector<std::unique_ptr<PluginKernel>> pluginViews_;
+    /// Filled by plugins at registration, read by the tenancy subsystem (export, usage).
+    std::vector<std::shared_ptr<TenantData>> tenantData_;
 
     std::atomic<bool> databaseOk_{true};
     std::atomic<bool> storageOk_{true};

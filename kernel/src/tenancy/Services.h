@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ class KeyStore;
 class Mailer;
 class PlanCatalog;
 class SessionStore;
+class TenantData;
 class TenancyStore;
 class Throttle;
 class UserStore;
@@ -68,6 +70,8 @@ struct TenancyServices {
     KeyStore& keys;
     Poco::Logger& log;
     const TenancySettings& settings;
+    /// What the modules keep per tenant (export, usage); filled once the plugins registered.
+    const std::vector<std::shared_ptr<TenantData>>& tenantData;
 };
 
 }  // namespace relais

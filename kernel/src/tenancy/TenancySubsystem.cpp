@@ -69,7 +69,8 @@ TenancySettings readSettings(const Config& c) {
 }  // namespace
 
 TenancySubsystem::TenancySubsystem(const Config& config, db::Database& db, ChainedJournal& journal, Mailer& mail,
-                                   EncryptedFileStore& files, KeyStore& keys, std::map<std::string, std::string> modules)
+                                   EncryptedFileStore& files, KeyStore& keys, std::map<std::string, std::string> modules,
+                                   const std::vector<std::shared_ptr<TenantData>>& tenantData)
     : settings_(readSettings(config)), modules_(std::move(modules)) {
     plans_ = std::make_unique<PlanCatalog>(PlanCatalog::load(config.getString("tenancy.plans_file")));
     if (!plans_->find(settings_.trialPlan))
@@ -85,7 +86,7 @@ TenancySubsystem::TenancySubsystem(const Config& config, db::Database& db, Chain
     directory_ = std::make_unique<Directory>(*tenancy_, *users_, *sessions_, *plans_, settings_.platformDomain, loaded,
                                              settings_.sessionIdleMs, settings_.cacheTtlMs);
     services_.reset(new TenancyServices{db, *tenancy_, *users_, *sessions_, *directory_, *plans_, *throttle_, journal,
-                                        mail, files, keys, Poco::Logger::get("relais.tenancy"), settings_});
+                                        mail, files, keys, Poco::Logger::get("relais.tenancy"), settings_, tenantData});
     logins_ = std::make_unique<LoginService>(*services_);
     provisioning_ = std::make_unique<Provisioning>(*services_, *logins_);
     lifecycle_ = std::make_unique<Lifecycle>(*services_, journal);

@@ -32,8 +32,10 @@ class TenancySubsystem {
 public:
     /// Reads the settings and the plan catalogue (std::runtime_error naming the file when it
     /// is wrong). `modules` are the loaded plugins, by name, with their versions.
+    /// `tenantData` is filled later, when the plugins register.
     TenancySubsystem(const Config& config, db::Database& db, ChainedJournal& journal, Mailer& mail,
-                     EncryptedFileStore& files, KeyStore& keys, std::map<std::string, std::string> modules);
+                     EncryptedFileStore& files, KeyStore& keys, std::map<std::string, std::string> modules,
+                     const std::vector<std::shared_ptr<TenantData>>& tenantData);
     ~TenancySubsystem();
 
     /// The access middleware, the module gate, the routes of identity, of the platform and of

@@ -3,10 +3,12 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <set>
 #include <vector>
 
 #include "relais/Journal.h"
 #include "relais/Sha256.h"
+#include "relais/TenantData.h"
 #include "relais/Time.h"
 #include "relais/Version.h"
 #include "relais/ZipWriter.h"
@@ -26,7 +28,10 @@ constexpr const char* kReadme =
     "  files/<identifiant>  chaque fichier stocké, déchiffré, tel qu'il a été déposé ;\n"
     "  manifest.json        l'organisation, ses utilisateurs (sans mot de passe), ses profils,\n"
     "                       ses modules, la liste des fichiers avec leur taille et leur empreinte\n"
-    "                       SHA-256, les transferts, les dossiers et le journal complet.\n\n"
+    "                       SHA-256, les transferts (avec leurs fichiers et leurs destinataires),\n"
+    "                       les demandes de dépôt et les dépôts reçus, les dossiers et le journal\n"
+    "                       complet. Les fichiers des transferts et des dépôts sont désignés par\n"
+    "                       leur \"file_id\" : files/<file_id>.\n\n"
     "Le manifeste est un objet JSON en UTF-8. Les dates sont au format RFC 3339 en UTC, les\n"
     "tailles en octets. \"files[].path\" donne le chemin du fichier dans l'archive ;\n"
     "\"files[].sha256\" permet d'en vérifier l'intégrité (sha256sum). \"journal\" reprend chaque\n"
@@ -38,7 +43,9 @@ constexpr const char* kReadme =
     "  files/<id>     every stored file, decrypted, as it was uploaded;\n"
     "  manifest.json  the organisation, its users (without passwords), its profiles, its\n"
     "                 modules, the list of files with their size and SHA-256 digest, the\n"
-    "                 transfers, the folders and the whole journal.\n\n"
+    "                 transfers (with their files and recipients), the upload requests and the\n"
+    "                 deposits received, the folders and the whole journal. Files of transfers\n"
+    "                 and deposits are named by \"file_id\": files/<file_id>.\n\n"
     "The manifest is a UTF-8 JSON object. Times are RFC 3339 in UTC, sizes are bytes.\n"
     "\"files[].path\" is the file's path in the archive; \"files[].sha256\" lets you check it\n"
     "(sha256sum). \"journal\" lists every journal entry (who, what, when, from which address);\n"
@@ -53,10 +60,12 @@ struct ExportedFile {
 class ArrayWriter {
 public:
     explicit ArrayWriter(ZipWriter& zip) : zip_(zip) { put("["); }
-    void add(const Poco::Dynamic::Var& value) {
+    void add(const Poco::Dynamic::Var& value) { addRaw(http::toJson(value)); }
+    /// An element already serialised.
+    void addRaw(const std::string& json) {
         if (!first_) put(",\n");
         first_ = false;
-        put(http::toJson(value));
+        put(json);
     }
     void close() { put("]"); }
 
@@ -136,8 +145,18 @@ void TenantExport::write(const Tenant& tenant, std::ostream& out) {
     }
     fileList.close();
 
-    // The transfer and folder modules add their objects here.
-    put(",\n\"transfers\":[],\n\"folders\":[]");
+    // The modules' objects: transfers, folders, upload requests...
+    std::set<std::string> written;
+    for (const auto& module : s_.tenantData)
+        for (const auto& member : module->exportMembers()) {
+            if (!written.insert(member).second) continue;  // one module per member
+            put(",\n" + http::toJson(member) + ":");
+            ArrayWriter objects(zip);
+            module->exportMember(tenant.id, member, [&](const std::string& json) { objects.addRaw(json); });
+            objects.close();
+        }
+    for (const char* member : {"transfers", "folders"})
+        if (!written.count(member)) put(std::string(",\n\"") + member + "\":[]");
 
     const JournalVerification check = s_.journal.verify(tenant.id);
     Poco::JSON::Object checkJson;

@@ -17,6 +17,7 @@
 #include "TusHandler.h"
 #include "UploadStore.h"
 #include "WesendSettings.h"
+#include "WesendTenantData.h"
 #include "relais/Config.h"
 #include "relais/Events.h"
 #include "relais/Jobs.h"
@@ -62,6 +63,7 @@ public:
             stream_->wake(e.tenantId, body->optValue<std::string>("owner_user_id", ""));
         });
         kernel.events().subscribe(kMailDeliveredTopic, [this](const Event& e) { onMailDelivered(e); });
+        kernel.addTenantData(std::make_shared<WesendTenantData>(kernel.database()));
         kernel.jobs().addPeriodic("wesend.cleanup", settings_.cleanupIntervalMs,
                                   [this](JobContext&) { retention_->run(nowMs()); });
     }

@@ -155,6 +155,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(201, call(port, acme.host, adminSession.token, "POST", "/api/v1/admin/profiles",
                                        R"({"name": "Externes", "features": ["send"], "allowed_ips": ["192.0.2.0/24"]})")
                                       .status);
+        // The usage the reseller reads counts the transfer of the last 30 days (WeSend's figures).
+        auto usage = call(port, "localhost", resellerSession.token, "GET", "/api/v1/tenants/" + acme.id + "/usage");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(usage.body, 200, usage.status);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, json(usage.body)->getValue<std::int64_t>("transfers_30d"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{150000}, json(usage.body)->getValue<std::int64_t>("bytes_sent_30d"));
 
         // Terminate: the users are out, the admin may still log in and take the export.
         auto t = call(port, "localhost", resellerSession.token, "POST", "/api/v1/tenants/" + acme.id + "/terminate");
@@ -202,7 +207,24 @@ public:
             CPPUNIT_ASSERT_EQUAL(digest.hexDigest(), f->getValue<std::string>("sha256"));
             CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(content.size()), f->getValue<std::int64_t>("size"));
         }
-        CPPUNIT_ASSERT(manifest->getArray("transfers"));
+        // The transfer and the deposit, with the files they name under files/<file_id>.
+        auto transfers = manifest->getArray("transfers");
+        CPPUNIT_ASSERT(transfers);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, transfers->size());
+        CPPUNIT_ASSERT_EQUAL(std::string("Rapport"), transfers->getObject(0)->getValue<std::string>("subject"));
+        CPPUNIT_ASSERT_EQUAL(std::string("paul@client.example"),
+                             transfers->getObject(0)->getArray("recipients")->getElement<std::string>(0));
+        const std::string sentFile =
+            transfers->getObject(0)->getArray("files")->getObject(0)->getValue<std::string>("file_id");
+        CPPUNIT_ASSERT(stored.count(sentFile) == 1);
+        CPPUNIT_ASSERT(std::filesystem::exists(extracted + "/files/" + sentFile));
+        auto requests = manifest->getArray("upload_requests");
+        CPPUNIT_ASSERT(requests);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, requests->size());
+        auto deposit = requests->getObject(0)->getArray("deposits")->getObject(0);
+        CPPUNIT_ASSERT_EQUAL(std::string("client@client.example"), deposit->getValue<std::string>("sender_email"));
+        const std::string depositFile = deposit->getArray("files")->getObject(0)->getValue<std::string>("file_id");
+        CPPUNIT_ASSERT_EQUAL(std::string("Pièce déposée\n"), relais::test::readFile(extracted + "/files/" + depositFile));
         CPPUNIT_ASSERT(manifest->getArray("folders"));
         CPPUNIT_ASSERT(manifest->getObject("journal_check")->getValue<bool>("ok"));
         std::set<std::string> actions;

@@ -5,6 +5,7 @@
 #include "relais/http/Request.h"
 #include "relais/http/Response.h"
 #include "relais/Database.h"
+#include "relais/TenantData.h"
 #include "storage/EncryptedFileStore.h"
 #include "tenancy/PlanCatalog.h"
 #include "tenancy/Services.h"
@@ -35,6 +36,8 @@ Poco::JSON::Object usageOf(TenancyServices& s, const Tenant& t) {
     // Transfers come with the transfer module; until it is there, nothing was sent.
     o.set("transfers_30d", 0);
     o.set("bytes_sent_30d", 0);
+    for (const auto& module : s.tenantData)
+        for (const auto& [name, value] : module->usage(t.id)) o.set(name, value);
     return o;
 }
 
