@@ -29,6 +29,6 @@ cat <<HINT
          -H 'Content-Type: application/json' \\
          -d '{"email": "admin@demo.example", "password": "<$shown>"}'
     then send "Authorization: Bearer <token>" (GET /api/v1/me, /api/v1/admin/users...).
-  API reference: docs/api/openapi.yaml; guides: docs/tenant-admin-guide.md, docs/reseller-guide.md
+  API reference: docs/api/openapi.yaml; guides: docs/wesend.md (sending files), docs/tenant-admin-guide.md, docs/reseller-guide.md
 HINT
 exec "$relaisd" --config "$config"
