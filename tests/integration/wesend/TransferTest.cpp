@@ -84,6 +84,34 @@ struct TransferWorld : World {
 
 };
 
+// Opens GET /api/v1/events/stream of `w`'s user on the node listening on `port`.
+std::unique_ptr<Poco::Net::StreamSocket> openEventStream(const World& w, std::uint16_t port,
+                                                         const std::string& lastEventId = {}) {
+    auto sock = std::make_unique<Poco::Net::StreamSocket>(Poco::Net::SocketAddress("127.0.0.1", port));
+    sock->setReceiveTimeout(Poco::Timespan(0, 200000));
+    std::string req = "GET /api/v1/events/stream HTTP/1.1\r\nHost: " + w.acme.host +
+                      "\r\nAuthorization: Bearer " + w.token + "\r\nAccept: text/event-stream\r\n";
+    if (!lastEventId.empty()) req += "Last-Event-ID: " + lastEventId + "\r\n";
+    req += "\r\n";
+    sock->sendBytes(req.data(), static_cast<int>(req.size()));
+    return sock;
+}
+
+// Reads a stream until `needle` shows or `ms` pass.
+bool readUntil(Poco::Net::StreamSocket& sock, std::string& got, const std::string& needle, int ms) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    char buf[4096];
+    while (got.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+        try {
+            const int n = sock.receiveBytes(buf, sizeof buf);
+            if (n <= 0) break;
+            got.append(buf, static_cast<std::size_t>(n));
+        } catch (const Poco::TimeoutException&) {
+        }
+    }
+    return got.find(needle) != std::string::npos;
+}
+
 std::string base(const std::string& token) { return "/api/v1/public/transfers/" + token; }
 
 }  // namespace
@@ -102,6 +130,7 @@ class TransferTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(statistics);
     CPPUNIT_TEST(eventStream);
     CPPUNIT_TEST(listsArePaginated);
+    CPPUNIT_TEST(eventStreamAcrossNodes);
     CPPUNIT_TEST_SUITE_END();
 
     relais::test::TempDir dir_;
@@ -579,36 +608,29 @@ assert len(names) == 5
         CPPUNIT_ASSERT_EQUAL_MESSAGE(plain.body, 403, plain.status);
     }
 
+    // Two nodes on one database: a stream open on one sees a download served by the other
+    // (through the events table: the nodes share no memory).
+    void eventStreamAcrossNodes() {
+        auto s = settings();
+        s["wesend.stream_poll_ms"] = "200";
+        TransferWorld w(s);
+        relais::test::TestServer other(s);
+        auto t = w.send({w.up("across", "a.txt")}, "");
+        auto sock = openEventStream(w, other.port());
+        std::string got;
+        CPPUNIT_ASSERT_MESSAGE(got, readUntil(*sock, got, "retry:", 5000));
+        CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(TransferWorld::tokenOf(t)) + "/files/" + TransferWorld::fileId(t, 0)).status);
+        CPPUNIT_ASSERT_MESSAGE(got, readUntil(*sock, got, "event: file_downloaded", 10000));
+        sock->close();
+    }
+
     void eventStream() {
         auto s = settings();
         s["wesend.stream_keepalive_ms"] = "300";  // a closed stream is noticed at the next write
         TransferWorld w(s);
         auto t = w.send({w.up("streamed", "s.txt")}, "");
         const std::string path = base(TransferWorld::tokenOf(t)) + "/files/" + TransferWorld::fileId(t, 0);
-        // Reads a stream until `needle` shows or the time passes.
-        auto openStream = [&](const std::string& lastEventId) {
-            auto sock = std::make_unique<Poco::Net::StreamSocket>(Poco::Net::SocketAddress("127.0.0.1", w.port));
-            sock->setReceiveTimeout(Poco::Timespan(0, 200000));
-            std::string req = "GET /api/v1/events/stream HTTP/1.1\r\nHost: " + w.acme.host +
-                              "\r\nAuthorization: Bearer " + w.token + "\r\nAccept: text/event-stream\r\n";
-            if (!lastEventId.empty()) req += "Last-Event-ID: " + lastEventId + "\r\n";
-            req += "\r\n";
-            sock->sendBytes(req.data(), static_cast<int>(req.size()));
-            return sock;
-        };
-        auto readUntil = [](Poco::Net::StreamSocket& sock, std::string& got, const std::string& needle, int ms) {
-            const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-            char buf[4096];
-            while (got.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-                try {
-                    const int n = sock.receiveBytes(buf, sizeof buf);
-                    if (n <= 0) break;
-                    got.append(buf, static_cast<std::size_t>(n));
-                } catch (const Poco::TimeoutException&) {
-                }
-            }
-            return got.find(needle) != std::string::npos;
-        };
+        auto openStream = [&](const std::string& lastEventId) { return openEventStream(w, w.port, lastEventId); };
         std::string got;
         {
             auto sock = openStream("");
