@@ -15,29 +15,16 @@ threads=${BENCH_THREADS:-2}
 connections=${BENCH_CONNECTIONS:-32}
 duration=${BENCH_DURATION:-15s}
 warmup=${BENCH_WARMUP:-5s}
-password='Bench-Correct-Horse-42'
 
 bench_init "${1:-build/release}"
 bench_need wrk python3
 
-# A tenant and a user, applied to the data folder before relaisd starts on it.
-mkdir -p "$BENCH_SCRATCH/relaisd-data"
-cat >"$BENCH_SCRATCH/bench.json" <<JSON
-{"reseller": {"name": "Bench", "contact_email": "bench@bench.example"},
- "tenants": [{"slug": "bench", "name": "Bench", "plan": "pro",
-              "users": [{"email": "user@bench.example", "name": "Bench", "role": "user",
-                         "password": "$password"}]}]}
-JSON
-"$BENCH_RELAISD" tenants apply "$BENCH_SCRATCH/bench.json" --config config/relais.properties \
-    --set "data.dir=$BENCH_SCRATCH/relaisd-data" --set log.level=warning \
-    --set "plugins.dir=$BENCH_PLUGINS" --set migrations.dir=migrations,tests/fixtures/migrations >/dev/null
+bench_tenant pro
 
 # shellcheck disable=SC2119 # no extra relaisd options
 bench_start_relaisd
 base=http://127.0.0.1:$RELAISD_PORT
-token=$(curl -fsS -H 'Host: bench.localhost' -H 'Content-Type: application/json' \
-    -d "{\"email\": \"user@bench.example\", \"password\": \"$password\"}" "$base/api/v1/auth/login" |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+token=$(bench_login)
 
 echo "== http_me: wrk -t$threads -c$connections -d$duration (keep-alive), after a $warmup warm-up"
 bench_machine

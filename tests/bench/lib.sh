@@ -124,6 +124,31 @@ bench_wait_http() {
     bench_die "$1 did not answer within 30 s"
 }
 
+# bench_tenant PLAN [ROLE]: provisions the tenant "bench" (host bench.localhost) on PLAN with the
+# user user@bench.example / $BENCH_PASSWORD (role ROLE, default user) in relaisd's data folder,
+# before relaisd starts on it.
+BENCH_PASSWORD='Bench-Correct-Horse-42'
+bench_tenant() {
+    mkdir -p "$BENCH_SCRATCH/relaisd-data"
+    cat >"$BENCH_SCRATCH/bench.json" <<JSON
+{"reseller": {"name": "Bench", "contact_email": "bench@bench.example"},
+ "tenants": [{"slug": "bench", "name": "Bench", "plan": "$1",
+              "users": [{"email": "user@bench.example", "name": "Bench", "role": "${2:-user}",
+                         "password": "$BENCH_PASSWORD"}]}]}
+JSON
+    "$BENCH_RELAISD" tenants apply "$BENCH_SCRATCH/bench.json" --config config/relais.properties \
+        --set "data.dir=$BENCH_SCRATCH/relaisd-data" --set log.level=warning \
+        --set "plugins.dir=$BENCH_PLUGINS" --set migrations.dir=migrations,tests/fixtures/migrations >/dev/null
+}
+
+# bench_login: the session token of user@bench.example on the running relaisd.
+bench_login() {
+    curl -fsS -H 'Host: bench.localhost' -H 'Content-Type: application/json' \
+        -d "{\"email\": \"user@bench.example\", \"password\": \"$BENCH_PASSWORD\"}" \
+        "http://127.0.0.1:$RELAISD_PORT/api/v1/auth/login" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])'
+}
+
 # Starts relaisd on a free port; sets RELAISD_PORT and BENCH_RELAISD_PID. Extra arguments, and
 # the words of BENCH_RELAISD_ARGS, are passed to relaisd (e.g. --set log.access=true).
 bench_start_relaisd() {

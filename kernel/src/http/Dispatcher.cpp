@@ -160,7 +160,8 @@ std::string Dispatcher::loggablePath(const Request& request) {
 }
 
 Dispatcher::Outcome Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodySource& body,
-                                       Poco::Net::HTTPServerResponse& presp, bool secure) {
+                                       Poco::Net::HTTPServerResponse& presp, bool secure,
+                                       std::function<void(const char*, std::size_t)> rawWriter) {
     bool aborted = false;
     const auto started = std::chrono::steady_clock::now();
     std::string requestId = preq.get("X-Request-Id", "");
@@ -182,6 +183,7 @@ Dispatcher::Outcome Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodyS
     Request req(preq, body, requestId, target.path, target.rawQuery, normaliseHost(hostHeader),
                 secure);
     Response res(presp);
+    if (rawWriter) res.setRawWriter(std::move(rawWriter));
     // A POST may ask to be handled as another method (tus 1.0.0, X-HTTP-Method-Override);
     // only from POST, so that no link or GET can be turned into a change.
     const std::string& methodOverride = preq.get("X-HTTP-Method-Override", "");

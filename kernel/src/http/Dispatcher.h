@@ -44,8 +44,11 @@ public:
                     ///< it was committed, and the client must see an incomplete transfer
     };
     /// Handles one request completely; never throws.
+    /// `rawWriter`, when set, sends body bytes straight to the connection (see
+    /// Response::setRawWriter).
     Outcome handle(Poco::Net::HTTPServerRequest& request, BodySource& body,
-                   Poco::Net::HTTPServerResponse& response, bool secure);
+                   Poco::Net::HTTPServerResponse& response, bool secure,
+                   std::function<void(const char*, std::size_t)> rawWriter = {});
 
     /// The path as the access log writes it: secret route parameters replaced by "***".
     static std::string loggablePath(const Request& request);

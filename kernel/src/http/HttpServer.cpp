@@ -137,7 +137,9 @@ private:
                                       !server_.stopping());
                 bool reusable = false;
                 try {
-                    const auto outcome = server_.dispatcher().handle(request, request, response, secure);
+                    const auto outcome = server_.dispatcher().handle(
+                        request, request, response, secure,
+                        [&session](const char* data, std::size_t size) { session.writeAll(data, size); });
                     if (outcome == Dispatcher::Outcome::Abort) {
                         // Before the response's stream would write the last chunk on its way out.
                         shutdownQuietly(socket());

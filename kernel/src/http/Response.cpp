@@ -3,6 +3,8 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
 #include "relais/Problem.h"
@@ -82,9 +84,32 @@ void Response::write(const char* data, std::size_t size) {
         bytesSent_ += static_cast<std::int64_t>(size);
         return;
     }
+    if (rawWriter_ && size >= kRawWriteMin) {
+        writeRaw(data, size);
+        return;
+    }
     body_->write(data, static_cast<std::streamsize>(size));
     if (!body_->good())
         throw Poco::Net::NetException("the client went away");
+    bytesSent_ += static_cast<std::int64_t>(size);
+}
+
+void Response::writeRaw(const char* data, std::size_t size) {
+    body_->flush();  // what POCO's stream holds goes first
+    if (!body_->good())
+        throw Poco::Net::NetException("the client went away");
+    if (declaredLength_ >= 0) {
+        // Never past the declared length, as POCO's fixed-length stream would not either.
+        size = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(size),
+                                                               declaredLength_ - bytesSent_));
+        if (size > 0) rawWriter_(data, size);
+    } else {
+        char head[24];
+        const int n = std::snprintf(head, sizeof head, "%zx\r\n", size);
+        rawWriter_(head, static_cast<std::size_t>(n));
+        rawWriter_(data, size);
+        rawWriter_("\r\n", 2);
+    }
     bytesSent_ += static_cast<std::int64_t>(size);
 }
 

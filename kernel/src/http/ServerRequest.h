@@ -4,8 +4,10 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponseImpl.h>
 #include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <istream>
 #include <memory>
@@ -24,6 +26,16 @@ public:
     int getByte() { return get(); }
     /// Bytes already received and not yet consumed (a pipelined request).
     int pending() const { return buffered(); }
+    /// Sends all of `size` bytes straight to the socket (no 4 KiB stream buffer in between).
+    /// Throws POCO's exceptions when the client is gone or the send times out.
+    void writeAll(const char* data, std::size_t size) {
+        while (size > 0) {
+            const int n = write(data, static_cast<std::streamsize>(std::min<std::size_t>(size, 1 << 30)));
+            if (n <= 0) throw Poco::Net::NetException("the connection was closed while sending");
+            data += n;
+            size -= static_cast<std::size_t>(n);
+        }
+    }
 };
 
 /// Where a request body comes from: the framing that the head announced, decoded strictly.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -51,15 +52,23 @@ public:
     void closeConnection();
 
     Poco::Net::HTTPServerResponse& poco() { return response_; }
+    /// Kernel use only: sends bytes straight to the connection. Large writes then skip POCO's
+    /// 4 KiB body stream buffer (one send(2) per 4 KiB), with the framing (Content-Length or
+    /// chunks) kept by this class.
+    void setRawWriter(std::function<void(const char*, std::size_t)> writer) { rawWriter_ = std::move(writer); }
     /// Kernel use only: the request is a HEAD, so body bytes are counted but not sent.
     void setHeadOnly() { headOnly_ = true; }
 
 private:
+    /// Writes at least this large go straight to the connection when a raw writer is set.
+    static constexpr std::size_t kRawWriteMin = 16 * 1024;
+    void writeRaw(const char* data, std::size_t size);
     Poco::Net::HTTPServerResponse& response_;
     std::ostream* body_ = nullptr;
     int status_ = 200;
     bool committed_ = false;
     bool headOnly_ = false;
+    std::function<void(const char*, std::size_t)> rawWriter_;
     std::int64_t bytesSent_ = 0;
     std::int64_t declaredLength_ = -1;
 };
