@@ -11,3 +11,7 @@ echo
 tests/bench/http_me.sh "$build"
 echo
 tests/bench/storage_crypto.sh "$build"
+echo
+tests/bench/wesend_transfer.sh "$build"
+echo
+tests/bench/wesend_stats.sh "$build"
