@@ -36,6 +36,7 @@ deps-bench:
 
 # Benchmarks are run on demand, never by `make test`; see docs/performance.md.
 bench: deps-bench release
+	@scripts/npm-install.sh tests/clients
 	@tests/bench/run-all.sh $(RELEASE)
 
 deps-fuzz:

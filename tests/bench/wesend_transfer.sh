@@ -46,8 +46,8 @@ small=$BENCH_EXTRA_DIR/small.bin
 head -c "$small_bytes" "$src" >"$small"
 
 bench_tenant entreprise
-# Enough connection threads and queue for the concurrency part; see docs/performance.md.
-bench_start_relaisd --set migrations.dir=migrations --set "http.threads=${BENCH_HTTP_THREADS:-64}" \
+# The defaults unless BENCH_HTTP_THREADS / BENCH_HTTP_QUEUE say otherwise.
+bench_start_relaisd --set migrations.dir=migrations --set "http.threads=${BENCH_HTTP_THREADS:-32}" \
     --set "http.queue=${BENCH_HTTP_QUEUE:-1024}"
 base=http://127.0.0.1:$RELAISD_PORT
 token=$(bench_login)

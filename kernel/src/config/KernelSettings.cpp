@@ -11,7 +11,7 @@ void declareKernelSettings(ConfigSchema& s) {
     s.addString("http.address", "127.0.0.1", "address to listen on");
     s.addInt("http.port", 8080, 0, 65535, "port to listen on; 0 picks a free one");
     s.addInt("http.threads", 32, 2, 1024, "connection threads");
-    s.addInt("http.queue", 64, 1, 100000, "accepted connections waiting for a thread");
+    s.addInt("http.queue", 1024, 1, 100000, "accepted connections waiting for a thread");
     s.addInt("http.timeout_ms", 60000, 100, kDay, "socket inactivity timeout");
     s.addInt("http.header_timeout_ms", 10000, 100, 600000, "time allowed to send a request head");
     s.addBool("http.keepalive", true, "persistent connections");
