@@ -74,6 +74,18 @@ private:
     std::string mysqlName_;
 };
 
+/// A suite whose tests each get a scratch folder (`dir_`, for the suite) and a fresh database
+/// on the driver of --db (`db_`).
+class DatabaseFixture : public CppUnit::TestFixture {
+public:
+    void setUp() override { db_ = std::make_unique<TestDatabase>(); }
+    void tearDown() override { db_.reset(); }
+
+protected:
+    TempDir dir_;
+    std::unique_ptr<TestDatabase> db_;
+};
+
 /// A TestDatabase with the kernel's migrations applied, and a pool on it.
 class MigratedDatabase {
 public:

@@ -227,7 +227,7 @@ std::vector<Mail> mailsTo(const std::string& recipient) {
 
 // Logins, sessions, cookies and CSRF, API keys, TOTP, lockout and password reset, end to end on
 // a real server, as a client sees them.
-class AuthTest : public CppUnit::TestFixture {
+class AuthTest : public relais::test::DatabaseFixture {
     CPPUNIT_TEST_SUITE(AuthTest);
     CPPUNIT_TEST(loginOnPlatformAndTenantHostsGivesATokenACookieAndMe);
     CPPUNIT_TEST(aWrongPasswordAndAnUnknownAccountLookAlikeAndAreJournalled);
@@ -246,14 +246,9 @@ class AuthTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(badLoginBodiesAreRefusedWithProblems);
     CPPUNIT_TEST_SUITE_END();
 
-    relais::test::TempDir dir_;
-    std::unique_ptr<relais::test::TestDatabase> db_;
-
     std::map<std::string, std::string> settings() { return relais::test::baseSettings(dir_, *db_); }
 
 public:
-    void setUp() override { db_ = std::make_unique<relais::test::TestDatabase>(); }
-    void tearDown() override { db_.reset(); }
 
     void loginOnPlatformAndTenantHostsGivesATokenACookieAndMe() {
         relais::test::TestServer server(settings());

@@ -27,18 +27,13 @@ bool hasParams(const std::string& pattern) { return pattern.find('{') != std::st
 
 }  // namespace
 
-class CrossTenantTest : public CppUnit::TestFixture {
+class CrossTenantTest : public relais::test::DatabaseFixture {
     CPPUNIT_TEST_SUITE(CrossTenantTest);
     CPPUNIT_TEST(anotherTenantsTokenFindsNothing);
     CPPUNIT_TEST(productRoutesToo);
     CPPUNIT_TEST_SUITE_END();
 
-    relais::test::TempDir dir_;
-    std::unique_ptr<relais::test::TestDatabase> db_;
-
 public:
-    void setUp() override { db_ = std::make_unique<relais::test::TestDatabase>(); }
-    void tearDown() override { db_.reset(); }
 
     // The kernel's routes and the fixture plugins'.
     void anotherTenantsTokenFindsNothing() { walk(relais::test::fixtureSettings(dir_, *db_), false); }

@@ -60,19 +60,14 @@ std::vector<std::string> tables(relais::db::Database& db) {
 
 }  // namespace
 
-class LifecycleTest : public CppUnit::TestFixture {
+class LifecycleTest : public relais::test::DatabaseFixture {
     CPPUNIT_TEST_SUITE(LifecycleTest);
     CPPUNIT_TEST(terminateExportPurgeLeavesNothing);
     CPPUNIT_TEST(theOperatorCanPurgeOnlyTerminatedTenants);
     CPPUNIT_TEST(expiredSecretsDoNotLinger);
     CPPUNIT_TEST_SUITE_END();
 
-    relais::test::TempDir dir_;
-    std::unique_ptr<relais::test::TestDatabase> db_;
-
 public:
-    void setUp() override { db_ = std::make_unique<relais::test::TestDatabase>(); }
-    void tearDown() override { db_.reset(); }
 
     void terminateExportPurgeLeavesNothing() {
         // With the product's plugins: WeSend's tables and files must go with the tenant too.

@@ -13,17 +13,12 @@ using relais::test::call;
 using relais::test::runCommand;
 using namespace relais::test::wesend;
 
-class LargeZipTest : public CppUnit::TestFixture {
+class LargeZipTest : public relais::test::DatabaseFixture {
     CPPUNIT_TEST_SUITE(LargeZipTest);
     CPPUNIT_TEST(zipOfAFiveGibFile);
     CPPUNIT_TEST_SUITE_END();
 
-    relais::test::TempDir dir_;
-    std::unique_ptr<relais::test::TestDatabase> db_;
-
 public:
-    void setUp() override { db_ = std::make_unique<relais::test::TestDatabase>(); }
-    void tearDown() override { db_.reset(); }
 
     void zipOfAFiveGibFile() {
         const std::int64_t size = 5LL * 1024 * 1024 * 1024 + 123;

@@ -54,7 +54,7 @@ struct RequestWorld : World {
 
 }  // namespace
 
-class RequestTest : public CppUnit::TestFixture {
+class RequestTest : public relais::test::DatabaseFixture {
     CPPUNIT_TEST_SUITE(RequestTest);
     CPPUNIT_TEST(inviteUploadDepositDownload);
     CPPUNIT_TEST(limits);
@@ -65,14 +65,9 @@ class RequestTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(closedRequestsFilesAreShredded);
     CPPUNIT_TEST_SUITE_END();
 
-    relais::test::TempDir dir_;
-    std::unique_ptr<relais::test::TestDatabase> db_;
-
     std::map<std::string, std::string> settings() { return withMail(relais::test::productSettings(dir_, *db_)); }
 
 public:
-    void setUp() override { db_ = std::make_unique<relais::test::TestDatabase>(); }
-    void tearDown() override { db_.reset(); }
 
     void inviteUploadDepositDownload() {
         RequestWorld w(settings());

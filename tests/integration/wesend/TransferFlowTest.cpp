@@ -14,17 +14,12 @@ using relais::test::call;
 using relais::test::problemCode;
 using namespace relais::test::wesend;
 
-class TransferFlowTest : public CppUnit::TestFixture {
+class TransferFlowTest : public relais::test::DatabaseFixture {
     CPPUNIT_TEST_SUITE(TransferFlowTest);
     CPPUNIT_TEST(sendDownloadTrackRevoke);
     CPPUNIT_TEST_SUITE_END();
 
-    relais::test::TempDir dir_;
-    std::unique_ptr<relais::test::TestDatabase> db_;
-
 public:
-    void setUp() override { db_ = std::make_unique<relais::test::TestDatabase>(); }
-    void tearDown() override { db_.reset(); }
 
     void sendDownloadTrackRevoke() {
         auto settings = relais::test::productSettings(dir_, *db_);

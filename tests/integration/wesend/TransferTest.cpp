@@ -116,7 +116,7 @@ std::string base(const std::string& token) { return "/api/v1/public/transfers/" 
 
 }  // namespace
 
-class TransferTest : public CppUnit::TestFixture {
+class TransferTest : public relais::test::DatabaseFixture {
     CPPUNIT_TEST_SUITE(TransferTest);
     CPPUNIT_TEST(validation);
     CPPUNIT_TEST(mailsCarryEachRecipientsLink);
@@ -133,14 +133,9 @@ class TransferTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(eventStreamAcrossNodes);
     CPPUNIT_TEST_SUITE_END();
 
-    relais::test::TempDir dir_;
-    std::unique_ptr<relais::test::TestDatabase> db_;
-
     std::map<std::string, std::string> settings() { return withMail(relais::test::productSettings(dir_, *db_)); }
 
 public:
-    void setUp() override { db_ = std::make_unique<relais::test::TestDatabase>(); }
-    void tearDown() override { db_.reset(); }
 
     void validation() {
         TransferWorld w(settings());

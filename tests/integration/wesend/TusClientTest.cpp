@@ -42,18 +42,13 @@ std::string sha256OfFile(const std::string& path) {
 
 }  // namespace
 
-class TusClientTest : public CppUnit::TestFixture {
+class TusClientTest : public relais::test::DatabaseFixture {
     CPPUNIT_TEST_SUITE(TusClientTest);
     CPPUNIT_TEST(tusJsClientResumesAnAbortedUpload);
     CPPUNIT_TEST(curlSendsAPatch);
     CPPUNIT_TEST_SUITE_END();
 
-    relais::test::TempDir dir_;
-    std::unique_ptr<relais::test::TestDatabase> db_;
-
 public:
-    void setUp() override { db_ = std::make_unique<relais::test::TestDatabase>(); }
-    void tearDown() override { db_.reset(); }
 
     void tusJsClientResumesAnAbortedUpload() {
         const std::string clients = relais::test::sourceDir() + "/tests/clients";
