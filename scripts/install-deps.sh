@@ -2,9 +2,10 @@
 # Installs, from Debian 12's packages, whatever Relais needs and this machine lacks.
 # Idempotent: packages already present are not touched, and nothing runs apt when all are there.
 #
-#   scripts/install-deps.sh build   what `make run` needs: compiler, CMake, Ninja and the libraries
+#   scripts/install-deps.sh build   what `make run` needs: compiler, CMake, Ninja, the libraries, and
+#                                   Node.js and npm, which bundle the web front end (web/)
 #   scripts/install-deps.sh test    the above, plus the servers and tools `make test` starts, and
-#                                   Node.js for the tus clients (scripts/npm-install.sh installs them)
+#                                   Debian's Chromium for the browser tests (Playwright drives it)
 #   scripts/install-deps.sh bench   the above, plus what `make bench` compares with (wrk, nginx,
 #                                   Node.js for @tus/server)
 #   scripts/install-deps.sh fuzz    the build packages, plus clang and libFuzzer (`make fuzz`)
@@ -17,10 +18,10 @@ mode=${1:-build}
 
 build_pkgs="make g++ cmake ninja-build pkg-config git ca-certificates
   libpoco-dev libssl-dev openssl libsqlite3-dev libmysqlcppconn-dev
-  libboost-dev libboost-filesystem-dev libcppunit-dev libargon2-dev curl"
+  libboost-dev libboost-filesystem-dev libcppunit-dev libargon2-dev curl nodejs npm"
 
 test_pkgs="mariadb-server-core mariadb-client-core python3 python3-aiosmtpd curl unzip p7zip-full
-  procps iproute2 nodejs npm"
+  procps iproute2 chromium fonts-liberation fonts-dejavu-core"
 
 bench_pkgs="wrk nginx-light curl nodejs npm"
 fuzz_pkgs="clang-14 libclang-rt-14-dev"

@@ -22,13 +22,15 @@ else
 fi
 cat <<HINT
 
-  Demo organisation  http://demo.localhost:8080   (admin@demo.example, alice@demo.example)
-  Platform           http://localhost:8080        (revendeur@demo.example, reseller admin)
-  Log in:
+  Open in a browser, and log in with the $shown:
+    Demo organisation  http://demo.localhost:8080   alice@demo.example (user), admin@demo.example (admin)
+    Platform           http://localhost:8080        revendeur@demo.example (reseller admin)
+  Or through the API:
     curl -s -X POST http://demo.localhost:8080/api/v1/auth/login \\
          -H 'Content-Type: application/json' \\
          -d '{"email": "admin@demo.example", "password": "<$shown>"}'
     then send "Authorization: Bearer <token>" (GET /api/v1/me, /api/v1/admin/users...).
-  API reference: docs/api/openapi.yaml; guides: docs/wesend.md (sending files), docs/tenant-admin-guide.md, docs/reseller-guide.md
+  Guides: docs/web.md (the pages), docs/wesend.md, docs/tenant-admin-guide.md, docs/reseller-guide.md;
+  API reference: docs/api/openapi.yaml
 HINT
 exec "$relaisd" --config "$config"

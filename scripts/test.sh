@@ -10,9 +10,10 @@ stop() { "$here/scripts/test-services.sh" stop "$scratch"; }
 trap stop EXIT
 trap 'exit 130' INT TERM
 
-# The tus clients the integration tests spawn (tests/clients); before the services, so a failed
-# install stops nothing half-started.
+# The tus clients the integration tests spawn (tests/clients) and Playwright (tests/browser);
+# before the services, so a failed install stops nothing half-started.
 "$here/scripts/npm-install.sh" "$here/tests/clients" || exit 1
+"$here/scripts/npm-install.sh" "$here/tests/browser" || exit 1
 "$here/scripts/test-services.sh" start "$scratch" || exit 1
 . "$scratch/env"
 ctest --test-dir "$build" --output-on-failure --timeout 900 -j "$(nproc)"

@@ -67,7 +67,7 @@ Session login(std::uint16_t port, const std::string& host, const std::string& em
     CPPUNIT_ASSERT_EQUAL_MESSAGE("login of " + email + " on " + host + ": " + r.body, 200, r.status);
     auto json = Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>();
     return Session{json->getValue<std::string>("token"), json->getValue<std::string>("csrf_token"),
-                   r.header("set-cookie")};
+                   r.setCookie("relais_session")};
 }
 
 HttpResult call(std::uint16_t port, const std::string& host, const std::string& token, const std::string& method,

@@ -264,8 +264,10 @@ HttpResult http(std::uint16_t port, const std::string& method, const std::string
     std::istream& in = session.receiveResponse(response);
     HttpResult r;
     r.status = response.getStatus();
-    for (const auto& [k, v] : response)
+    for (const auto& [k, v] : response) {
         r.headers[Poco::toLower(k)] = v;
+        if (Poco::icompare(k, "Set-Cookie") == 0) r.setCookies.push_back(v);
+    }
     std::ostringstream out;
     Poco::StreamCopier::copyStream(in, out);
     r.body = out.str();

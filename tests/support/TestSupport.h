@@ -154,11 +154,18 @@ private:
 
 struct HttpResult {
     int status = 0;
-    std::map<std::string, std::string> headers;  ///< lower-case names
+    std::map<std::string, std::string> headers;  ///< lower-case names; the last of repeated ones
+    std::vector<std::string> setCookies;         ///< every Set-Cookie line
     std::string body;
     std::string header(const std::string& lowerName) const {
         auto it = headers.find(lowerName);
         return it == headers.end() ? std::string() : it->second;
+    }
+    /// The Set-Cookie line of the cookie `name`, or "".
+    std::string setCookie(const std::string& name) const {
+        for (const auto& c : setCookies)
+            if (c.rfind(name + "=", 0) == 0) return c;
+        return {};
     }
 };
 

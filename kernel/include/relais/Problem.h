@@ -32,6 +32,10 @@ public:
 
     /// Adds a response header, for example Retry-After or Allow. Returns *this for chaining.
     Problem& withHeader(std::string name, std::string value);
+    /// Adds an extension member to the body (RFC 9457 §3.2), for example {"reason": "revoked"};
+    /// it never replaces a standard member. Returns *this for chaining.
+    Problem& with(std::string name, std::string value);
+    const std::vector<std::pair<std::string, std::string>>& extensions() const { return extensions_; }
 
     // The usual ones, so that codes stay consistent across the code base.
     static Problem badRequest(std::string code, std::string detail);
@@ -45,6 +49,7 @@ private:
     std::string detail_;
     std::vector<FieldError> errors_;
     std::vector<std::pair<std::string, std::string>> headers_;
+    std::vector<std::pair<std::string, std::string>> extensions_;
 };
 
 /// The standard reason phrase of an HTTP status, used as a problem's `title`.

@@ -12,7 +12,7 @@ extern const char* const kVersion;
 /// code runs. Bump it whenever a type or virtual function of kernel/include/relais changes.
 /// The macro form exists so that the version can be pasted into the exported symbol's name
 /// (relais_plugin_abi_v1), which the host reads from the file before loading it.
-#define RELAIS_PLUGIN_ABI_VERSION 8
+#define RELAIS_PLUGIN_ABI_VERSION 9
 constexpr std::uint32_t kPluginAbiVersion = RELAIS_PLUGIN_ABI_VERSION;
 
 /// The product's modules, whose keys config/relais.properties documents even where the plugin

@@ -9,6 +9,11 @@ Problem::Problem(int status, std::string code, std::string detail, std::vector<F
       detail_(std::move(detail)),
       errors_(std::move(errors)) {}
 
+Problem& Problem::with(std::string name, std::string value) {
+    extensions_.emplace_back(std::move(name), std::move(value));
+    return *this;
+}
+
 Problem& Problem::withHeader(std::string name, std::string value) {
     headers_.emplace_back(std::move(name), std::move(value));
     return *this;

@@ -29,6 +29,7 @@ void declareKernelSettings(ConfigSchema& s) {
 
     s.addString("data.dir", "var", "folder of the SQLite file, the blobs and the master key");
     s.addString("plugins.dir", "", "folder of plugin libraries; empty: ../plugins from relaisd");
+    s.addString("web.dir", "", "folder of the bundled web front end; empty: ../web from relaisd");
     s.addList("migrations.dir", "migrations", "migration roots, comma-separated");
 
     s.addEnum("db.driver", "sqlite", {"sqlite", "mysql"}, "database driver");

@@ -20,6 +20,8 @@ std::string problemJson(const Problem& p, const std::string& requestId) {
     body.set("status", p.status());
     body.set("detail", p.detail());
     body.set("code", p.code());
+    for (const auto& [name, value] : p.extensions())
+        if (!body.has(name)) body.set(name, value);
     if (!requestId.empty())
         body.set("request_id", requestId);
     if (!p.errors().empty()) {

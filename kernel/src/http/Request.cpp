@@ -2,6 +2,7 @@
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NameValueCollection.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
@@ -67,6 +68,13 @@ const std::string& Request::header(const std::string& name) const {
 
 bool Request::hasHeader(const std::string& name) const {
     return request_.has(name);
+}
+
+std::string Request::cookie(const std::string& name) const {
+    if (!request_.has("Cookie")) return {};
+    Poco::Net::NameValueCollection cookies;
+    request_.getCookies(cookies);
+    return cookies.get(name, "");
 }
 
 const std::string& Request::param(const std::string& name) const {

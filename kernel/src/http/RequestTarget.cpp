@@ -94,6 +94,9 @@ RequestTarget parseRequestTarget(const std::string& target) {
         if (scheme == std::string::npos || scheme == 0)
             invalid("it must start with '/'");
         auto pathStart = rest.find('/', scheme + 3);
+        // RFC 9112 §3.2.2: the absolute-form names its host ("http://" alone names none).
+        if (pathStart == scheme + 3 || scheme + 3 == rest.size())
+            invalid("an absolute-form target needs a host");
         rest = pathStart == std::string::npos ? "/" : rest.substr(pathStart);
     }
     RequestTarget t;

@@ -34,6 +34,7 @@
 #include "storage/EncryptedFileStore.h"
 #include "storage/LocalBlobStore.h"
 #include "tenancy/TenancySubsystem.h"
+#include "web/WebFrontEnd.h"
 
 namespace fs = std::filesystem;
 
@@ -102,8 +103,11 @@ std::unique_ptr<Runtime> Runtime::configure(const ConfigLoader& loader,
     checkPublicUrl(config);
     for (const auto& w : warnings)
         Poco::Logger::get("relais.config").warning(w);
-    return std::unique_ptr<Runtime>(
-        new Runtime(std::move(config), std::move(host), std::move(warnings)));
+    std::string webDir = config.getString("web.dir");
+    if (webDir.empty()) webDir = (fs::path(binaryDir) / ".." / "web").lexically_normal().string();
+    std::unique_ptr<Runtime> runtime(new Runtime(std::move(config), std::move(host), std::move(warnings)));
+    runtime->webDir_ = std::move(webDir);
+    return runtime;
 }
 
 Runtime::Runtime(Config config, std::unique_ptr<PluginHost> plugins,
@@ -316,6 +320,8 @@ void Runtime::start() {
     scheduler_->addPeriodic("storage.gc", config_.getInt("storage.gc_interval_ms"),
                             [this](JobContext&) { files_->collectGarbage(); });
     tenancy_->registerWith(*router_, *dispatcher_, *scheduler_);
+    web_ = std::make_unique<WebFrontEnd>(webDir_, Poco::Logger::get("relais.web"));
+    web_->registerWith(*router_);
     registerPlugins();
     dispatcher_->freeze();
     for (const auto& line : router_->describe())

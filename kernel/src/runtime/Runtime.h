@@ -30,6 +30,7 @@ class LocalBlobStore;
 class MasterKeyring;
 class OutboxMailer;
 class PluginHost;
+class WebFrontEnd;
 class PluginKernel;
 class TenancySubsystem;
 namespace http {
@@ -107,6 +108,7 @@ private:
     std::unique_ptr<PluginHost> plugins_;
     std::vector<std::string> configWarnings_;
     std::string dataDir_;
+    std::string webDir_;
     std::unique_ptr<MasterKeyring> keyring_;
     std::unique_ptr<KeyStore> keys_;
     std::unique_ptr<LocalBlobStore> blobs_;
@@ -117,6 +119,7 @@ private:
     std::unique_ptr<OutboxMailer> mailer_;
     std::unique_ptr<ChainedJournal> journal_;
     std::unique_ptr<TenancySubsystem> tenancy_;
+    std::unique_ptr<WebFrontEnd> web_;
     std::unique_ptr<http::Router> router_;
     std::unique_ptr<http::Dispatcher> dispatcher_;
     std::unique_ptr<http::HttpServer> server_;

@@ -125,10 +125,8 @@ void AccessControl::authenticate(http::Request& req, http::Response&, const http
             throw Problem(401, "invalid_token", "Only Bearer tokens are accepted.")
                 .withHeader("WWW-Authenticate", "Bearer");
         token = trim(authorization.substr(7));
-    } else if (req.hasHeader("Cookie")) {
-        Poco::Net::NameValueCollection cookies;
-        req.poco().getCookies(cookies);
-        token = cookies.get(kCookie, "");
+    } else {
+        token = req.cookie(kCookie);
         viaCookie = !token.empty();
     }
     const bool anywhere = req.route()->scope == http::Scope::Anywhere;

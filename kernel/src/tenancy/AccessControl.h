@@ -32,6 +32,8 @@ public:
 
     /// The session cookie's name.
     static constexpr const char* kCookie = "relais_session";
+    /// The cookie that gives the page's script its CSRF token (not HttpOnly, by design).
+    static constexpr const char* kCsrfCookie = "relais_csrf";
 
 private:
     TenancyServices& s_;

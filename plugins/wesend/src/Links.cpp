@@ -12,6 +12,7 @@
 #include "relais/http/Access.h"
 #include "relais/http/Json.h"
 #include "relais/http/Request.h"
+#include "relais/http/Response.h"
 
 namespace relais::plugins::wesend {
 
@@ -93,6 +94,13 @@ void Links::unlock(http::Request& req, http::Response& res, const Link& link, co
         entry.action = kindLabel + ".unlocked";
         journal_.append(tx, entry);
     });
+    // The same token in a cookie scoped to this link's API paths, so that a browser can
+    // download with a plain link (streamed by the browser, not through script memory).
+    std::string base = req.path();
+    base.resize(base.size() - std::string("/unlock").size());
+    res.addHeader("Set-Cookie", std::string(kAccessCookie) + "=" + access + "; Path=" + base +
+                                    "; Max-Age=" + std::to_string(settings_.unlockTtlMs / 1000) +
+                                    "; HttpOnly; SameSite=Strict" + (req.secure() ? "; Secure" : ""));
     Poco::JSON::Object out;
     out.set("access_token", access);
     out.set("expires_at", formatRfc3339(now + settings_.unlockTtlMs));
@@ -101,7 +109,8 @@ void Links::unlock(http::Request& req, http::Response& res, const Link& link, co
 
 void Links::requireAccess(const http::Request& req, const Link& link, const Protection& p) {
     if (p.passwordHash.empty()) return;
-    const std::string access = http::bearerToken(req);
+    std::string access = http::bearerToken(req);
+    if (access.empty()) access = req.cookie(kAccessCookie);
     if (!access.empty()) {
         auto rows = db_.query("SELECT link_hash, tenant_id, expires_at FROM wesend_link_access WHERE token_hash = ?",
                               {sha256Hex(access)});

@@ -40,6 +40,10 @@ struct Protection {
 /// bits; an unknown token costs the same lookup as a known one. Thread-safe.
 class Links {
 public:
+    /// The cookie an unlock also sets, scoped to the link's API paths (HttpOnly, SameSite=Strict):
+    /// requireAccess takes it when no Bearer token is sent.
+    static constexpr const char* kAccessCookie = "relais_link_access";
+
     Links(db::Database& db, Journal& journal, const WesendSettings& settings)
         : db_(db), journal_(journal), settings_(settings) {}
 
@@ -52,7 +56,7 @@ public:
     /// Answers POST .../unlock {password}: checks it (Problem 401 `invalid_password`, 429
     /// `link_locked` after wesend.password_max_attempts failures, for
     /// wesend.password_lock_minutes) and sends {access_token, expires_at}: a bearer token for
-    /// this link, valid wesend.unlock_minutes.
+    /// this link, valid wesend.unlock_minutes; also set in the kAccessCookie cookie.
     void unlock(http::Request& req, http::Response& res, const Link& link, const Protection& protection);
     /// Problem 401 `password_required` unless the request carries an access token of `link`
     /// (Authorization: Bearer), or the object has no password.

@@ -92,8 +92,37 @@ Poco::JSON::Object::Ptr requestJson(db::Connection& c, const UploadRequest& r) {
     return o;
 }
 
-Problem linkExpired() {
-    return Problem(410, "link_expired", "This upload request has expired or was closed.");
+/// A deposit as its owner sees it, with a download URL for each file (`row`: id, request_id,
+/// sender_email, message, created_at of wesend_deposits).
+Poco::JSON::Object::Ptr depositJson(db::Connection& c, const db::Row& d) {
+    const std::string requestId = d.getString("request_id");
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("id", d.getString("id"));
+    o->set("request_id", requestId);
+    o->set("sender_email", d.getString("sender_email"));
+    o->set("message", d.getString("message"));
+    o->set("created_at", formatRfc3339(d.getInt("created_at")));
+    Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
+    for (const auto& f : c.query("SELECT id, name, type, size, sha256 FROM wesend_deposit_files"
+                                 " WHERE deposit_id = ? ORDER BY position",
+                                 {d.getString("id")})) {
+        Poco::JSON::Object::Ptr fo = new Poco::JSON::Object;
+        fo->set("id", f.getString("id"));
+        fo->set("name", f.getString("name"));
+        fo->set("type", f.getString("type").empty() ? "application/octet-stream" : f.getString("type"));
+        fo->set("size", f.getInt("size"));
+        fo->set("sha256", f.getString("sha256"));
+        fo->set("download_url", "/api/v1/upload-requests/" + requestId + "/deposits/" + d.getString("id") +
+                                    "/files/" + f.getString("id"));
+        files->add(fo);
+    }
+    o->set("files", files);
+    return o;
+}
+
+/// 410 link_expired with `reason`: expired or closed.
+Problem linkExpired(const std::string& reason) {
+    return Problem(410, "link_expired", "This upload request has expired or was closed.").with("reason", reason);
 }
 
 TrackEvent ownerEvent(const UploadRequest& r, const std::string& action) {
@@ -117,6 +146,7 @@ void RequestService::registerRoutes(http::RouteRegistry& routes) {
     routes.add({"GET", "/api/v1/upload-requests/{id}", bind(&RequestService::get)});
     routes.add({"DELETE", "/api/v1/upload-requests/{id}", bind(&RequestService::close)});
     routes.add({"GET", "/api/v1/upload-requests/{id}/deposits", bind(&RequestService::deposits)});
+    routes.add({"GET", "/api/v1/received/deposits", bind(&RequestService::receivedDeposits)});
     routes.add({"GET", "/api/v1/upload-requests/{id}/deposits/{deposit_id}/files/{file_id}",
                 bind(&RequestService::depositFile)});
 
@@ -252,31 +282,19 @@ void RequestService::deposits(http::Request& req, http::Response& res) {
     if (!r || r->ownerUserId != p.userId) throw Problem::notFound("No such upload request.");
     const std::string requestId = r->id;
     sendNewestFirst(req, res, s_.db,
-                    "SELECT id, sender_email, message, created_at FROM wesend_deposits WHERE tenant_id = ?"
+                    "SELECT id, request_id, sender_email, message, created_at FROM wesend_deposits WHERE tenant_id = ?"
                     " AND request_id = ?",
-                    {tenant.id, requestId}, [&](db::Connection& c, const db::Row& d) {
-                        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-                        o->set("id", d.getString("id"));
-                        o->set("sender_email", d.getString("sender_email"));
-                        o->set("message", d.getString("message"));
-                        o->set("created_at", formatRfc3339(d.getInt("created_at")));
-                        Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
-                        for (const auto& f : c.query("SELECT id, name, type, size, sha256 FROM wesend_deposit_files"
-                                                     " WHERE tenant_id = ? AND deposit_id = ? ORDER BY position",
-                                                     {tenant.id, d.getString("id")})) {
-                            Poco::JSON::Object::Ptr fo = new Poco::JSON::Object;
-                            fo->set("id", f.getString("id"));
-                            fo->set("name", f.getString("name"));
-                            fo->set("type", f.getString("type").empty() ? "application/octet-stream" : f.getString("type"));
-                            fo->set("size", f.getInt("size"));
-                            fo->set("sha256", f.getString("sha256"));
-                            fo->set("download_url", "/api/v1/upload-requests/" + requestId + "/deposits/" +
-                                                        d.getString("id") + "/files/" + f.getString("id"));
-                            files->add(fo);
-                        }
-                        o->set("files", files);
-                        return o;
-                    });
+                    {tenant.id, requestId}, depositJson);
+}
+
+void RequestService::receivedDeposits(http::Request& req, http::Response& res) {
+    const Principal& p = http::requireUser(req);
+    const TenantContext& tenant = http::requireTenant(req);
+    sendNewestFirst(req, res, s_.db,
+                    "SELECT id, request_id, sender_email, message, created_at FROM wesend_deposits WHERE tenant_id = ?"
+                    " AND request_id IN (SELECT r.id FROM wesend_upload_requests r WHERE r.tenant_id = ?"
+                    " AND r.owner_user_id = ?)",
+                    {tenant.id, tenant.id, p.userId}, depositJson);
 }
 
 void RequestService::depositFile(http::Request& req, http::Response& res) {
@@ -311,7 +329,7 @@ GuestView openGuest(Services& s, http::Request& req) {
     auto r = s.db.read([&](db::Connection& c) { return findRequest(c, tenant.id, v.link.objectId); });
     if (!r) throw Problem(404, "not_found", "This link does not exist.");
     v.request = *r;
-    if (visibleState(v.request, nowMs()) != "open") throw linkExpired();
+    if (visibleState(v.request, nowMs()) != "open") throw linkExpired(visibleState(v.request, nowMs()));
     s.links.requireAccess(req, v.link, {"wesend_upload_requests", r->id, r->passwordHash});
     return v;
 }
@@ -371,7 +389,7 @@ void RequestService::publicUnlock(http::Request& req, http::Response& res) {
     const Link link = s_.links.resolve(tenant.id, "request", req.param("token"));
     auto r = s_.db.read([&](db::Connection& c) { return findRequest(c, tenant.id, link.objectId); });
     if (!r) throw Problem(404, "not_found", "This link does not exist.");
-    if (visibleState(*r, nowMs()) != "open") throw linkExpired();
+    if (visibleState(*r, nowMs()) != "open") throw linkExpired(visibleState(*r, nowMs()));
     s_.links.unlock(req, res, link, {"wesend_upload_requests", r->id, r->passwordHash});
 }
 
@@ -388,7 +406,7 @@ void RequestService::publicDeposit(http::Request& req, http::Response& res) {
     Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
     s_.db.transaction([&](db::Connection& tx) {
         auto r = findRequest(tx, v.request.tenantId, v.request.id, true);
-        if (!r || visibleState(*r, now) != "open") throw linkExpired();
+        if (!r || visibleState(*r, now) != "open") throw linkExpired(r ? visibleState(*r, now) : "closed");
         const auto claimed = s_.uploads.claim(tx, r->tenantId, ids, "", r->id, "uploads");
         std::int64_t bytes = 0;
         for (const auto& u : claimed) bytes += u.length;
@@ -431,7 +449,7 @@ void RequestService::publicDeposit(http::Request& req, http::Response& res) {
         s_.tracking.record(tx, e);
         s_.tracking.countDeposit(tx, r->tenantId, counts, now);
         MailMessage m = mails::depositReceived(r->ownerEmail, senderEmail, message, lines, now,
-                                               req.linkBase() + "/api/v1/upload-requests/" + r->id + "/deposits");
+                                               req.linkBase() + "/requests/" + r->id);
         m.tenantId = r->tenantId;
         s_.mail.enqueue(tx, m);
         out->set("id", depositId);

@@ -30,6 +30,7 @@ private:
     void get(http::Request& req, http::Response& res);
     void close(http::Request& req, http::Response& res);
     void deposits(http::Request& req, http::Response& res);
+    void receivedDeposits(http::Request& req, http::Response& res);
     void depositFile(http::Request& req, http::Response& res);
     void publicGet(http::Request& req, http::Response& res);
     void publicUnlock(http::Request& req, http::Response& res);

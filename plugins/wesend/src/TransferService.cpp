@@ -3,6 +3,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>
 
+#include <functional>
+
 #include "Downloads.h"
 #include "Mails.h"
 #include "relais/Database.h"
@@ -139,8 +141,17 @@ Poco::JSON::Object::Ptr transferJson(db::Connection& c, const Transfer& t, bool 
     return o;
 }
 
-Problem linkExpired() {
-    return Problem(410, "link_expired", "This link has expired, was revoked or reached its download limit.");
+/// 410 link_expired, with `reason`: expired, revoked, exhausted (its download limit) or
+/// files_deleted, so that the download page can say which.
+Problem linkExpired(const std::string& reason) {
+    return Problem(410, "link_expired", "This link has expired, was revoked or reached its download limit.")
+        .with("reason", reason);
+}
+
+std::string closedReason(const Transfer& t, std::int64_t now) {
+    const std::string state = visibleState(t, now);
+    if (state != "active") return state;
+    return t.shreddedAtMs ? "files_deleted" : "active";
 }
 
 }  // namespace
@@ -153,6 +164,9 @@ void TransferService::registerRoutes(http::RouteRegistry& routes) {
     routes.add({"GET", "/api/v1/transfers", bind(&TransferService::list)});
     routes.add({"GET", "/api/v1/transfers/{id}", bind(&TransferService::get)});
     routes.add({"DELETE", "/api/v1/transfers/{id}", bind(&TransferService::revoke)});
+    routes.add({"GET", "/api/v1/received/transfers", bind(&TransferService::receivedList)});
+    routes.add({"GET", "/api/v1/received/transfers/{id}/files/{file_id}", bind(&TransferService::receivedFile)});
+    routes.add({"GET", "/api/v1/received/transfers/{id}/zip", bind(&TransferService::receivedZip)});
     for (http::Route r : {http::Route("GET", "/api/v1/public/transfers/{token}", bind(&TransferService::publicGet)),
                           http::Route("POST", "/api/v1/public/transfers/{token}/unlock", bind(&TransferService::publicUnlock)),
                           http::Route("GET", "/api/v1/public/transfers/{token}/files/{file_id}", bind(&TransferService::publicFile)),
@@ -251,6 +265,41 @@ void TransferService::list(http::Request& req, http::Response& res) {
                     [](db::Connection& c, const db::Row& row) { return transferJson(c, transferFrom(row), false); });
 }
 
+void TransferService::receivedList(http::Request& req, http::Response& res) {
+    const Principal& p = http::requireUser(req);
+    const TenantContext& tenant = http::requireTenant(req);
+    sendNewestFirst(req, res, s_.db,
+                    std::string("SELECT ") + kTransferColumns +
+                        " FROM wesend_transfers WHERE tenant_id = ? AND id IN (SELECT l.object_id FROM wesend_links l"
+                        " WHERE l.tenant_id = ? AND l.kind = 'transfer' AND LOWER(l.recipient) = LOWER(?))",
+                    {tenant.id, tenant.id, p.email}, [](db::Connection& c, const db::Row& row) {
+                        const Transfer t = transferFrom(row);
+                        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+                        o->set("id", t.id);
+                        o->set("subject", t.subject);
+                        o->set("message", t.message);
+                        Poco::JSON::Object::Ptr sender = new Poco::JSON::Object;
+                        sender->set("name", t.senderName);
+                        sender->set("email", t.senderEmail);
+                        o->set("sender", sender);
+                        o->set("created_at", formatRfc3339(t.createdAtMs));
+                        o->set("expires_at", formatRfc3339(t.expiresAtMs));
+                        o->set("state", closedReason(t, nowMs()));
+                        o->set("total_bytes", t.totalBytes);
+                        Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
+                        for (const auto& f : filesOf(c, t.tenantId, t.id)) {
+                            Poco::JSON::Object::Ptr fo = new Poco::JSON::Object;
+                            fo->set("id", f.id);
+                            fo->set("name", f.file.name);
+                            fo->set("type", f.file.type);
+                            fo->set("size", f.file.size);
+                            files->add(fo);
+                        }
+                        o->set("files", files);
+                        return o;
+                    });
+}
+
 void TransferService::get(http::Request& req, http::Response& res) {
     const Principal& p = http::requireUser(req);
     const TenantContext& tenant = http::requireTenant(req);
@@ -308,9 +357,33 @@ static PublicView openPublic(Services& s, http::Request& req, bool continuing) {
         v.transfer = *t;
         v.files = filesOf(c, tenant.id, t->id);
     });
-    if (visibleState(v.transfer, nowMs()) != "active" || v.transfer.shreddedAtMs != 0) throw linkExpired();
-    if (!continuing && exhausted(v.transfer, v.files)) throw linkExpired();
+    const std::string reason = closedReason(v.transfer, nowMs());
+    if (reason != "active") throw linkExpired(reason);
+    if (!continuing && exhausted(v.transfer, v.files)) throw linkExpired("exhausted");
     s.links.requireAccess(req, v.link, {"wesend_transfers", v.transfer.id, v.transfer.passwordHash});
+    return v;
+}
+
+// A transfer addressed to the logged-in user, seen through the link mailed to them, so that the
+// download limit, resumption grants and tracking are that recipient's. Their login stands for
+// the link's password. Another user's transfer, or one not addressed to them: 404.
+static PublicView openReceived(Services& s, http::Request& req, bool continuing) {
+    const Principal& p = http::requireUser(req);
+    const TenantContext& tenant = http::requireTenant(req);
+    PublicView v;
+    s.db.read([&](db::Connection& c) {
+        auto t = findTransfer(c, tenant.id, req.param("id"));
+        auto links = c.query("SELECT token_hash, recipient FROM wesend_links WHERE tenant_id = ? AND kind = 'transfer'"
+                             " AND object_id = ? AND LOWER(recipient) = LOWER(?)",
+                             {tenant.id, req.param("id"), p.email});
+        if (!t || links.empty()) throw Problem::notFound("No such transfer.");
+        v.link = Link{links[0].getString("token_hash"), tenant.id, "transfer", t->id, links[0].getString("recipient")};
+        v.transfer = *t;
+        v.files = filesOf(c, tenant.id, t->id);
+    });
+    const std::string reason = closedReason(v.transfer, nowMs());
+    if (reason != "active") throw linkExpired(reason);
+    if (!continuing && exhausted(v.transfer, v.files)) throw linkExpired("exhausted");
     return v;
 }
 
@@ -354,7 +427,7 @@ void TransferService::publicUnlock(http::Request& req, http::Response& res) {
     const Link link = s_.links.resolve(tenant.id, "transfer", req.param("token"));
     auto t = s_.db.read([&](db::Connection& c) { return findTransfer(c, tenant.id, link.objectId); });
     if (!t) throw Problem(404, "not_found", "This link does not exist.");
-    if (visibleState(*t, nowMs()) != "active") throw linkExpired();
+    if (visibleState(*t, nowMs()) != "active") throw linkExpired(visibleState(*t, nowMs()));
     s_.links.unlock(req, res, link, {"wesend_transfers", t->id, t->passwordHash});
 }
 
@@ -371,7 +444,7 @@ void countDownload(Services& s, const PublicView& v, const std::vector<std::stri
                     : tx.execute("UPDATE wesend_transfer_files SET downloads = downloads + 1"
                                  " WHERE id = ? AND tenant_id = ? AND downloads < ?",
                                  {fid, v.transfer.tenantId, static_cast<long long>(v.transfer.maxDownloads)});
-            if (changed != 1) throw linkExpired();
+            if (changed != 1) throw linkExpired("exhausted");
         }
         tx.execute("INSERT INTO wesend_download_grants (tenant_id, transfer_id, link_hash, target, counted_at)"
                    " VALUES (?, ?, ?, ?, ?)",
@@ -429,12 +502,15 @@ void notifyIfComplete(Services& s, const PublicView& v) {
 
 }  // namespace
 
-void TransferService::publicFile(http::Request& req, http::Response& res) {
+// A file of a transfer opened by `open` (a public link, or the logged-in recipient's own link),
+// with the counting and tracking described in TransferService.h.
+static void sendTransferFile(Services& s, http::Request& req, http::Response& res,
+                      const std::function<PublicView(bool continuing)>& open) {
     const bool head = req.method() == "HEAD";
     // A Range that does not start at 0 may continue a counted download past the limit.
     const std::string& rangeHeader = req.header("Range");
     const bool mayContinue = !rangeHeader.empty() && rangeHeader.rfind("bytes=0-", 0) != 0;
-    const PublicView v = openPublic(s_, req, mayContinue || head);
+    const PublicView v = open(mayContinue || head);
     const TransferFile* file = nullptr;
     for (const auto& f : v.files)
         if (f.id == req.param("file_id")) file = &f;
@@ -443,27 +519,27 @@ void TransferService::publicFile(http::Request& req, http::Response& res) {
 
     bool counted = false;
     if (!head) {
-        if (range.start == 0 || !hasGrant(s_, v, file->id)) {
-            countDownload(s_, v, {file->id}, file->id);
+        if (range.start == 0 || !hasGrant(s, v, file->id)) {
+            countDownload(s, v, {file->id}, file->id);
             counted = true;
         }
     }
     std::int64_t sent = 0;
     try {
-        sent = sendFile(req, res, s_.files, v.transfer.tenantId, file->file, range);
+        sent = sendFile(req, res, s.files, v.transfer.tenantId, file->file, range);
     } catch (...) {
-        if (!head) recordDownload(s_, req, v, "file_partially_downloaded", file->id, res.bytesSent(), counted);
+        if (!head) recordDownload(s, req, v, "file_partially_downloaded", file->id, res.bytesSent(), counted);
         throw;
     }
     if (head) return;
     // Whole: it reached the end, and started at 0 or continued a download this link counted.
     const bool whole = range.end == file->file.size && (range.start == 0 || !counted);
-    recordDownload(s_, req, v, whole ? "file_downloaded" : "file_partially_downloaded", file->id, sent, counted);
-    if (whole) notifyIfComplete(s_, v);
+    recordDownload(s, req, v, whole ? "file_downloaded" : "file_partially_downloaded", file->id, sent, counted);
+    if (whole) notifyIfComplete(s, v);
 }
 
-void TransferService::publicZip(http::Request& req, http::Response& res) {
-    const PublicView v = openPublic(s_, req, false);
+// The ZIP of every file, counted as one download of each.
+static void sendTransferZip(Services& s, http::Request& req, http::Response& res, const PublicView& v) {
     std::vector<std::string> ids;
     std::vector<DownloadFile> entries;
     for (const auto& f : v.files) {
@@ -476,16 +552,32 @@ void TransferService::publicZip(http::Request& req, http::Response& res) {
         res.sendEmpty(200);
         return;
     }
-    countDownload(s_, v, ids, "zip");
+    countDownload(s, v, ids, "zip");
     std::int64_t sent = 0;
     try {
-        sent = sendZip(res, s_.files, v.transfer.tenantId, entries, zipName, v.transfer.createdAtMs);
+        sent = sendZip(res, s.files, v.transfer.tenantId, entries, zipName, v.transfer.createdAtMs);
     } catch (...) {
-        recordDownload(s_, req, v, "zip_partially_downloaded", "", res.bytesSent(), true);
+        recordDownload(s, req, v, "zip_partially_downloaded", "", res.bytesSent(), true);
         throw;
     }
-    recordDownload(s_, req, v, "zip_downloaded", "", sent, true);
-    notifyIfComplete(s_, v);
+    recordDownload(s, req, v, "zip_downloaded", "", sent, true);
+    notifyIfComplete(s, v);
+}
+
+void TransferService::publicFile(http::Request& req, http::Response& res) {
+    sendTransferFile(s_, req, res, [&](bool continuing) { return openPublic(s_, req, continuing); });
+}
+
+void TransferService::receivedFile(http::Request& req, http::Response& res) {
+    sendTransferFile(s_, req, res, [&](bool continuing) { return openReceived(s_, req, continuing); });
+}
+
+void TransferService::publicZip(http::Request& req, http::Response& res) {
+    sendTransferZip(s_, req, res, openPublic(s_, req, false));
+}
+
+void TransferService::receivedZip(http::Request& req, http::Response& res) {
+    sendTransferZip(s_, req, res, openReceived(s_, req, false));
 }
 
 void TransferService::onMailDelivered(const std::string& tenantId, const std::string& transferId,

@@ -41,6 +41,9 @@ private:
     void publicUnlock(http::Request& req, http::Response& res);
     void publicFile(http::Request& req, http::Response& res);
     void publicZip(http::Request& req, http::Response& res);
+    void receivedList(http::Request& req, http::Response& res);
+    void receivedFile(http::Request& req, http::Response& res);
+    void receivedZip(http::Request& req, http::Response& res);
 
     Services& s_;
 };

@@ -8,6 +8,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "TestSupport.h"
@@ -63,6 +65,7 @@ class HttpServerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(anIdleConnectionIsClosedAfterTheHeaderTimeout);
     CPPUNIT_TEST(pluginMiddlewareRuns);
     CPPUNIT_TEST(stopLetsARequestInFlightFinish);
+    CPPUNIT_TEST(theWebFrontEndIsServedWithItsHeaders);
     CPPUNIT_TEST_SUITE_END();
 
     relais::test::TempDir dir_;
@@ -114,6 +117,53 @@ public:
         auto d = http(port(), "GET", "/livez", "", "", {{"X-Request-Id", "<script>"}});
         CPPUNIT_ASSERT(d.header("x-request-id") != "<script>");
         CPPUNIT_ASSERT_EQUAL(std::string("nosniff"), a.header("x-content-type-options"));
+    }
+
+    // The bundle of web/ (here a small one written by the test): the page shell at the paths of
+    // pages.json with a strict CSP and no framing, hashed assets cached for a year, gzip when
+    // asked; other paths and unknown assets stay 404 problems.
+    void theWebFrontEndIsServedWithItsHeaders() {
+        relais::test::TempDir web;
+        std::filesystem::create_directories(web.file("assets"));
+        auto write = [&](const std::string& name, const std::string& content) {
+            std::ofstream(web.file(name), std::ios::binary) << content;
+        };
+        write("index.html", "<!doctype html><title>Relais</title><script type=module src=/assets/app-1.js></script>");
+        write("pages.json", R"(["/", "/d/{token}"])");
+        write("assets/app-1.js", "console.log('relais');");
+        write("assets/app-1.js.gz", "not really gzip, but what the build wrote");
+        auto s = settings();
+        s["web.dir"] = web.path();
+        relais::test::TestServer server(s);
+        const auto p = server.port();
+
+        for (const std::string path : {"/", "/d/abcdef"}) {
+            auto page = http(p, "GET", path);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 200, page.status);
+            CPPUNIT_ASSERT_EQUAL(std::string("text/html; charset=utf-8"), page.header("content-type"));
+            CPPUNIT_ASSERT(page.body.find("<title>Relais</title>") != std::string::npos);
+            const std::string csp = page.header("content-security-policy");
+            CPPUNIT_ASSERT_MESSAGE(csp, csp.find("script-src 'self'") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(csp, csp.find("frame-ancestors 'none'") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(csp, csp.find("unsafe-inline") == std::string::npos);
+            CPPUNIT_ASSERT_EQUAL(std::string("DENY"), page.header("x-frame-options"));
+            CPPUNIT_ASSERT_EQUAL(std::string("no-referrer"), page.header("referrer-policy"));
+            CPPUNIT_ASSERT_EQUAL(std::string("no-cache"), page.header("cache-control"));
+        }
+        auto js = http(p, "GET", "/assets/app-1.js");
+        CPPUNIT_ASSERT_EQUAL(200, js.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("console.log('relais');"), js.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("text/javascript; charset=utf-8"), js.header("content-type"));
+        CPPUNIT_ASSERT_EQUAL(std::string("public, max-age=31536000, immutable"), js.header("cache-control"));
+        CPPUNIT_ASSERT(js.header("content-encoding").empty());
+        auto gz = http(p, "GET", "/assets/app-1.js", "", "", {{"Accept-Encoding", "gzip, br"}});
+        CPPUNIT_ASSERT_EQUAL(std::string("gzip"), gz.header("content-encoding"));
+        CPPUNIT_ASSERT_EQUAL(std::string("not really gzip, but what the build wrote"), gz.body);
+        assertProblem(http(p, "GET", "/assets/app-2.js"), 404, "not_found");
+        assertProblem(http(p, "GET", "/assets/app-1.js.gz"), 404, "not_found");
+        assertProblem(http(p, "GET", "/d"), 404, "not_found");
+        assertProblem(http(p, "GET", "/d/a/b"), 404, "not_found");
+        assertProblem(http(p, "POST", "/d/abcdef", "{}", "application/json"), 405, "method_not_allowed");
     }
 
     void unknownPathsAreProblems() {

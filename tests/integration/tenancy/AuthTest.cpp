@@ -244,6 +244,7 @@ class AuthTest : public relais::test::DatabaseFixture {
     CPPUNIT_TEST(aPasswordResetMailsALinkThatWorksOnce);
     CPPUNIT_TEST(thePasswordResetMailEndsItsLinesWithCrlf);
     CPPUNIT_TEST(badLoginBodiesAreRefusedWithProblems);
+    CPPUNIT_TEST(theSiteAndMeTellTheWebFrontEndWhereItIs);
     CPPUNIT_TEST_SUITE_END();
 
     std::map<std::string, std::string> settings() { return relais::test::baseSettings(dir_, *db_); }
@@ -283,7 +284,7 @@ public:
         CPPUNIT_ASSERT_MESSAGE(r.body, user->has("tenant_id") && user->isNull("tenant_id"));
 
         // The session cookie: HttpOnly, SameSite, whole site, not Secure over plain HTTP.
-        const std::string cookie = r.header("set-cookie");
+        const std::string cookie = r.setCookie("relais_session");
         CPPUNIT_ASSERT_MESSAGE(cookie, cookie.rfind("relais_session=" + token + ";", 0) == 0);
         std::vector<std::string> attributes;
         {
@@ -304,6 +305,11 @@ public:
             cookie, hasAttribute("Path=/") && std::find(attributes.begin(), attributes.end(),
                                                         "Path=/") != attributes.end());
         CPPUNIT_ASSERT_MESSAGE(cookie, !hasAttribute("Secure"));
+        // The CSRF token's cookie: the same token as the body's, readable by the page's script.
+        const std::string csrfCookie = r.setCookie("relais_csrf");
+        CPPUNIT_ASSERT_MESSAGE(csrfCookie, csrfCookie.rfind("relais_csrf=" + text(out, "csrf_token") + ";", 0) == 0);
+        CPPUNIT_ASSERT_MESSAGE(csrfCookie, csrfCookie.find("HttpOnly") == std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(csrfCookie, csrfCookie.find("SameSite=Lax") != std::string::npos);
 
         auto me = call(port, kPlatform, token, "GET", "/api/v1/me");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(me.body, 200, me.status);
@@ -326,8 +332,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("user"), text(user, "role"));
         CPPUNIT_ASSERT_EQUAL(acme.id, text(user, "tenant_id"));
         CPPUNIT_ASSERT_MESSAGE(
-            r.header("set-cookie"),
-            r.header("set-cookie").rfind("relais_session=" + aliceToken + ";", 0) == 0);
+            r.setCookie("relais_session"),
+            r.setCookie("relais_session").rfind("relais_session=" + aliceToken + ";", 0) == 0);
         me = call(port, acme.host, aliceToken, "GET", "/api/v1/me");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(me.body, 200, me.status);
         meJson = json(me.body);
@@ -382,8 +388,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(withoutRequestFields(wrong.body), withoutRequestFields(unknown.body));
         CPPUNIT_ASSERT_EQUAL(wrong.header("content-type"), unknown.header("content-type"));
         CPPUNIT_ASSERT_EQUAL(wrong.header("www-authenticate"), unknown.header("www-authenticate"));
-        CPPUNIT_ASSERT_EQUAL(wrong.header("set-cookie"), unknown.header("set-cookie"));
-        CPPUNIT_ASSERT_EQUAL(std::string(), wrong.header("set-cookie"));
+        CPPUNIT_ASSERT_EQUAL(wrong.setCookie("relais_session"), unknown.setCookie("relais_session"));
+        CPPUNIT_ASSERT_EQUAL(std::string(), wrong.setCookie("relais_session"));
 
         auto ok = tryLogin(port, acme.host, admin.email, kPassword, {},
                            {{"X-Request-Id", "req-admin-login-1"}});
@@ -451,7 +457,7 @@ public:
                                std::regex_match(retry, std::regex("[0-9]+")));
         CPPUNIT_ASSERT_MESSAGE("Retry-After: " + retry,
                                std::stoi(retry) >= 1 && std::stoi(retry) <= 2);
-        CPPUNIT_ASSERT(locked.header("set-cookie").empty());
+        CPPUNIT_ASSERT(locked.setCookie("relais_session").empty());
         CPPUNIT_ASSERT(!json(locked.body)->has("token"));
         // Another spelling of the same address is the same account.
         assertProblem(tryLogin(port, acme.host, "ALICE@Acme.Example", kPassword), 429,
@@ -654,6 +660,34 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, tryLogin(port, acme.host, alice.email, strong).status);
         // Idle and absolute expiry are not tested here: both have a minimum of one minute
         // (auth.session_idle_ms, auth.session_max_ms), too long for this suite.
+    }
+
+    // /api/v1/site answers anyone what the host is; /me gives the account page its language and
+    // second factor, and the send page the organisation's link lifetimes.
+    void theSiteAndMeTellTheWebFrontEndWhereItIs() {
+        relais::test::TestServer server(settings());
+        auto& rt = server.runtime();
+        const auto port = server.port();
+        const TenantRef acme = relais::test::createTenant(rt, "acme");
+        auto site = [&](const std::string& host) { return json(call(port, host, "", "GET", "/api/v1/site").body); };
+        auto tenant = site(acme.host);
+        CPPUNIT_ASSERT_EQUAL(std::string("tenant"), text(tenant, "kind"));
+        CPPUNIT_ASSERT_EQUAL(std::string("acme"), text(tenant, "slug"));
+        CPPUNIT_ASSERT_EQUAL(std::string("active"), text(tenant, "state"));
+        CPPUNIT_ASSERT(!text(tenant, "name").empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("platform"), text(site(kPlatform), "kind"));
+        CPPUNIT_ASSERT_EQUAL(std::string("unknown"), text(site("nobody.localhost"), "kind"));
+        CPPUNIT_ASSERT(!site("nobody.localhost")->has("name"));
+
+        const UserRef alice = addUser(rt, acme.id, "user", "alice@acme.example");
+        const auto session = relais::test::login(port, acme.host, alice.email);
+        auto me = json(call(port, acme.host, session.token, "GET", "/api/v1/me").body);
+        CPPUNIT_ASSERT_EQUAL(std::string("fr"), text(me, "language"));
+        CPPUNIT_ASSERT(!me->getValue<bool>("totp_enabled"));
+        auto t = me->getObject("tenant");
+        CPPUNIT_ASSERT_EQUAL(7, t->getValue<int>("default_expiry_days"));
+        CPPUNIT_ASSERT_EQUAL(30, t->getValue<int>("max_expiry_days"));
+        CPPUNIT_ASSERT_EQUAL(std::string("fr"), text(t, "language"));
     }
 
     void aCookieSessionNeedsTheCsrfHeaderForUnsafeMethods() {

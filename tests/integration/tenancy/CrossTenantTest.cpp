@@ -96,6 +96,9 @@ public:
             objectsOfA.insert(objectsOfA.end(), {
                 {"/api/v1/uploads/{id}", pending},
                 {"/api/v1/transfers/{id}", transfer->getValue<std::string>("id")},
+                {"/api/v1/received/transfers/{id}", transfer->getValue<std::string>("id")},
+                {"/api/v1/received/transfers/{id}/files/{file_id}",
+                 transfer->getArray("files")->getObject(0)->getValue<std::string>("id")},
                 {"/api/v1/public/transfers/{token}", transferLink.substr(transferLink.rfind('/') + 1)},
                 {"/api/v1/public/transfers/{token}/files/{file_id}",
                  transfer->getArray("files")->getObject(0)->getValue<std::string>("id")},

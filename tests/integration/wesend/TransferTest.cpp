@@ -123,6 +123,7 @@ class TransferTest : public relais::test::DatabaseFixture {
     CPPUNIT_TEST(downloadLimit);
     CPPUNIT_TEST(passwords);
     CPPUNIT_TEST(revokeUnknownExpired);
+    CPPUNIT_TEST(receivedByAColleague);
     CPPUNIT_TEST(notifyOnDownloadOnce);
     CPPUNIT_TEST(zipNamesAndIntegrity);
     CPPUNIT_TEST(downloadHeaders);
@@ -332,6 +333,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("headless"), got.body);
         CPPUNIT_ASSERT_EQUAL(std::int64_t(1), w.downloadsOf(h->getValue<std::string>("id"), 0));
         ASSERT_PROBLEM(w.pub("GET", hp), 410, "link_expired");
+        auto exhausted = w.pub("GET", base(TransferWorld::tokenOf(h)));
+        ASSERT_PROBLEM(exhausted, 410, "link_expired");
+        CPPUNIT_ASSERT_EQUAL(std::string("exhausted"), json(exhausted.body)->getValue<std::string>("reason"));
     }
 
     void passwords() {
@@ -374,6 +378,78 @@ public:
         ASSERT_PROBLEM(w.pub("GET", base(TransferWorld::tokenOf(other)) + "/files/" + TransferWorld::fileId(other, 0), bearer), 401,
                        "password_required");
         ASSERT_PROBLEM(w.pub("GET", base(lt), bearer), 401, "password_required");
+
+        // The unlock also sets the token in a cookie for this link's paths only (a browser then
+        // downloads with a plain link); it opens this link and no other.
+        const std::string cookie = u.setCookie("relais_link_access");
+        CPPUNIT_ASSERT_MESSAGE(cookie, cookie.rfind("relais_link_access=" + access + ";", 0) == 0);
+        CPPUNIT_ASSERT_MESSAGE(cookie, cookie.find("; Path=" + base(ot) + ";") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(cookie, cookie.find("HttpOnly") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(cookie, cookie.find("SameSite=Strict") != std::string::npos);
+        const std::map<std::string, std::string> jar = {{"Cookie", "relais_link_access=" + access}};
+        CPPUNIT_ASSERT_EQUAL(std::string("secret 2"), w.pub("GET", base(ot) + "/files/" + TransferWorld::fileId(open, 0), jar).body);
+        ASSERT_PROBLEM(w.pub("GET", base(TransferWorld::tokenOf(other)), jar), 401, "password_required");
+    }
+
+    // "Reçus": a transfer addressed to a user of the same organisation is listed for them and
+    // downloaded through their own link (counted and tracked as theirs), without its password;
+    // nobody else sees it. Deposits into their requests are listed too.
+    void receivedByAColleague() {
+        TransferWorld w(withMail(settings()));
+        auto colleague = relais::test::createUser(w.server.runtime(), w.acme.id, "user", uniqueName("jeanne") + "@acme.example");
+        const auto colleagueToken = relais::test::login(w.port, w.acme.host, colleague.email).token;
+        auto asColleague = [&](const std::string& path) { return call(w.port, w.acme.host, colleagueToken, "GET", path); };
+        auto t = w.send({w.up("pour Jeanne", "j.txt"), w.up("et ceci", "k.txt")},
+                        R"("subject": "Pièces", "password": "Secret-Pass-42", "max_downloads": 1)", {colleague.email});
+        const std::string id = t->getValue<std::string>("id");
+
+        auto list = asColleague("/api/v1/received/transfers");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(list.body, 200, list.status);
+        auto items = json(list.body)->getArray("items");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), items->size());
+        auto item = items->getObject(0);
+        CPPUNIT_ASSERT_EQUAL(id, item->getValue<std::string>("id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("Pièces"), item->getValue<std::string>("subject"));
+        CPPUNIT_ASSERT_EQUAL(w.user.email, item->getObject("sender")->getValue<std::string>("email"));
+        CPPUNIT_ASSERT_EQUAL(std::string("active"), item->getValue<std::string>("state"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), item->getArray("files")->size());
+        CPPUNIT_ASSERT(!item->has("recipients"));  // the recipient's view, not the sender's
+        // The sender did not receive it.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), json(w.api("GET", "/api/v1/received/transfers").body)->getArray("items")->size());
+
+        const std::string file = "/api/v1/received/transfers/" + id + "/files/" + TransferWorld::fileId(t, 0);
+        auto got = asColleague(file);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(got.body, 200, got.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("pour Jeanne"), got.body);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), w.downloadsOf(id, 0));
+        ASSERT_PROBLEM(asColleague(file), 410, "link_expired");  // the limit holds here too
+        auto detail = json(w.api("GET", "/api/v1/transfers/" + id).body);
+        bool tracked = false;
+        auto events = detail->getArray("events");
+        for (std::size_t i = 0; i < events->size(); ++i)
+            tracked = tracked || (events->getObject(i)->getValue<std::string>("action") == "file_downloaded" &&
+                                  events->getObject(i)->getValue<std::string>("recipient") == colleague.email);
+        CPPUNIT_ASSERT_MESSAGE(detail->get("events").toString(), tracked);
+        // The sender, who is not a recipient, cannot use these routes; nor can an unknown id.
+        CPPUNIT_ASSERT_EQUAL(404, w.api("GET", file).status);
+        CPPUNIT_ASSERT_EQUAL(404, w.api("GET", "/api/v1/received/transfers/" + id + "/zip").status);
+        CPPUNIT_ASSERT_EQUAL(404, asColleague("/api/v1/received/transfers/" + relais::randomToken(16) + "/zip").status);
+
+        // Deposits into the colleague's request appear in their "received" deposits.
+        auto request = call(w.port, w.acme.host, colleagueToken, "POST", "/api/v1/upload-requests", "{}");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(request.body, 201, request.status);
+        const std::string link = json(request.body)->getValue<std::string>("link");
+        const std::string guestBase = "/api/v1/public/upload-requests/" + link.substr(link.rfind('/') + 1);
+        const std::string up = upload(w.port, w.acme.host, "", "déposé", "d.txt", "text/plain", guestBase + "/uploads");
+        auto dep = call(w.port, w.acme.host, "", "POST", guestBase + "/deposits",
+                        R"({"uploads": [")" + up + R"("], "sender_email": "client@cabinet.example"})");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(dep.body, 201, dep.status);
+        auto deposits = json(asColleague("/api/v1/received/deposits").body)->getArray("items");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), deposits->size());
+        CPPUNIT_ASSERT_EQUAL(std::string("client@cabinet.example"), deposits->getObject(0)->getValue<std::string>("sender_email"));
+        const std::string url = deposits->getObject(0)->getArray("files")->getObject(0)->getValue<std::string>("download_url");
+        CPPUNIT_ASSERT_EQUAL(std::string("déposé"), asColleague(url).body);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), json(w.api("GET", "/api/v1/received/deposits").body)->getArray("items")->size());
     }
 
     void revokeUnknownExpired() {
@@ -382,7 +458,9 @@ public:
         const std::string token = TransferWorld::tokenOf(t);
         CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(token)).status);
         CPPUNIT_ASSERT_EQUAL(204, w.api("DELETE", "/api/v1/transfers/" + t->getValue<std::string>("id")).status);
-        ASSERT_PROBLEM(w.pub("GET", base(token)), 410, "link_expired");
+        auto revoked = w.pub("GET", base(token));
+        ASSERT_PROBLEM(revoked, 410, "link_expired");
+        CPPUNIT_ASSERT_EQUAL(std::string("revoked"), json(revoked.body)->getValue<std::string>("reason"));
         ASSERT_PROBLEM(w.pub("GET", base(token) + "/files/" + TransferWorld::fileId(t, 0)), 410, "link_expired");
         ASSERT_PROBLEM(w.pub("GET", base(token) + "/zip"), 410, "link_expired");
         CPPUNIT_ASSERT(w.hasEvent(t->getValue<std::string>("id"), "revoked"));
@@ -400,7 +478,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, w.pub("GET", base(TransferWorld::tokenOf(e))).status);
         w.server.runtime().database().execute("UPDATE wesend_transfers SET expires_at = 1 WHERE id = ?",
                                               {e->getValue<std::string>("id")});
-        ASSERT_PROBLEM(w.pub("GET", base(TransferWorld::tokenOf(e))), 410, "link_expired");
+        auto expired = w.pub("GET", base(TransferWorld::tokenOf(e)));
+        ASSERT_PROBLEM(expired, 410, "link_expired");
+        CPPUNIT_ASSERT_EQUAL(std::string("expired"), json(expired.body)->getValue<std::string>("reason"));
         ASSERT_PROBLEM(w.pub("GET", base(TransferWorld::tokenOf(e)) + "/files/" + TransferWorld::fileId(e, 0)), 410, "link_expired");
         auto detail = w.api("GET", "/api/v1/transfers/" + e->getValue<std::string>("id"));
         CPPUNIT_ASSERT_EQUAL(std::string("expired"), json(detail.body)->getValue<std::string>("state"));

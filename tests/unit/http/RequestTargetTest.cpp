@@ -51,6 +51,10 @@ public:
         auto t = parseRequestTarget("http://acme.localhost:8080/healthz?x");
         CPPUNIT_ASSERT_EQUAL(std::string("/healthz"), t.path);
         CPPUNIT_ASSERT_EQUAL(std::string("x"), t.rawQuery);
+        CPPUNIT_ASSERT_EQUAL(std::string("/"), parseRequestTarget("http://acme.localhost").path);
+        // No host: refused, not read as "/".
+        CPPUNIT_ASSERT_THROW(parseRequestTarget("http://"), relais::Problem);
+        CPPUNIT_ASSERT_THROW(parseRequestTarget("http:///healthz"), relais::Problem);
     }
 
     void encodedSlashStaysInsideItsSegment() {

@@ -42,6 +42,8 @@ public:
     /// The first value of a header, or "" when absent. Names are case-insensitive.
     const std::string& header(const std::string& name) const;
     bool hasHeader(const std::string& name) const;
+    /// A cookie's value, or "" when the request has no cookie of that name.
+    std::string cookie(const std::string& name) const;
 
     /// A path parameter of the matched route (`{id}`). Throws std::logic_error for a name the
     /// route does not have: that is a programming error, not a client error.

@@ -29,12 +29,15 @@ bool secureCookies(const http::Request& req, const TenancySettings& s) {
     return req.secure() || s.publicUrl.rfind("https://", 0) == 0;
 }
 
+/// The session cookie (HttpOnly) and its CSRF token's cookie, which the page's script reads to
+/// send X-CSRF-Token on unsafe calls (double submit: another site can neither read it nor set
+/// the header). Both are cleared with an empty value and a zero age.
 void setSessionCookie(http::Response& res, const http::Request& req, const TenancySettings& s,
-                      const std::string& token, std::int64_t maxAgeMs) {
-    std::string cookie = std::string(AccessControl::kCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax";
-    cookie += "; Max-Age=" + std::to_string(maxAgeMs / 1000);
-    if (secureCookies(req, s)) cookie += "; Secure";
-    res.addHeader("Set-Cookie", cookie);
+                      const std::string& token, const std::string& csrf, std::int64_t maxAgeMs) {
+    const std::string attributes = "; Path=/; SameSite=Lax; Max-Age=" + std::to_string(maxAgeMs / 1000) +
+                                   (secureCookies(req, s) ? "; Secure" : "");
+    res.addHeader("Set-Cookie", std::string(AccessControl::kCookie) + "=" + token + attributes + "; HttpOnly");
+    res.addHeader("Set-Cookie", std::string(AccessControl::kCsrfCookie) + "=" + csrf + attributes);
 }
 
 }  // namespace
@@ -64,7 +67,7 @@ void IdentityRoutes::registerWith(http::RouteRegistry& routes) {
                     user.set("tenant_id", r.user.tenantId.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(r.user.tenantId));
                     out.set("user", user);
                     out.set("totp_enrollment_required", r.totpEnrollmentRequired);
-                    setSessionCookie(res, req, s.settings, r.token, r.expiresAtMs - nowMs());
+                    setSessionCookie(res, req, s.settings, r.token, r.csrfToken, r.expiresAtMs - nowMs());
                     res.setHeader("Cache-Control", "no-store");
                     http::sendJson(res, 200, out);
                 },
@@ -73,7 +76,7 @@ void IdentityRoutes::registerWith(http::RouteRegistry& routes) {
     routes.add({"POST", "/api/v1/auth/logout",
                 [&s, &logins](http::Request& req, http::Response& res) {
                     logins.logout(req);
-                    setSessionCookie(res, req, s.settings, "", 0);
+                    setSessionCookie(res, req, s.settings, "", "", 0);
                     res.sendEmpty(204);
                 },
                 kAny});
@@ -101,6 +104,25 @@ void IdentityRoutes::registerWith(http::RouteRegistry& routes) {
                     kAny, 16 * 1024});
     }
 
+    // What this host is, for the web front end before anyone logs in: the platform, an
+    // organisation (its name and language, for the login page), or nothing known.
+    routes.add({"GET", "/api/v1/site",
+                [](http::Request& req, http::Response& res) {
+                    Poco::JSON::Object out;
+                    if (const TenantContext* t = req.tenant()) {
+                        out.set("kind", "tenant");
+                        out.set("name", t->name);
+                        out.set("slug", t->slug);
+                        out.set("state", t->state);
+                        out.set("language", t->language);
+                    } else {
+                        out.set("kind", req.onPlatformHost() ? "platform" : "unknown");
+                    }
+                    res.setHeader("Cache-Control", "no-store");
+                    http::sendJson(res, 200, out);
+                },
+                http::Scope::Anywhere});
+
     routes.add({"GET", "/api/v1/me",
                 [&s](http::Request& req, http::Response& res) {
                     const Principal& p = http::requireUser(req);
@@ -122,12 +144,20 @@ void IdentityRoutes::registerWith(http::RouteRegistry& routes) {
                         tenant.set("name", t->name);
                         tenant.set("state", t->state);
                         tenant.set("plan", t->planId);
+                        tenant.set("language", t->language);
+                        tenant.set("default_expiry_days", t->defaultExpiryDays);
+                        tenant.set("max_expiry_days", t->maxExpiryDays);
                         Poco::JSON::Array modules;
                         for (const auto& m : t->modules) modules.add(m);
                         tenant.set("modules", modules);
                         out.set("tenant", tenant);
                     }
                     out.set("authenticated_by", p.apiKeyId.empty() ? "session" : "api_key");
+                    // For the account page: the user's own language and second factor.
+                    if (auto user = s.users.byId(UserStore::scopeOf(p.tenantId), p.userId)) {
+                        out.set("language", user->language);
+                        out.set("totp_enabled", user->totpEnabled);
+                    }
                     res.setHeader("Cache-Control", "no-store");
                     http::sendJson(res, 200, out);
                 },

@@ -1,0 +1,30 @@
+// Every path the front end routes, and the page that renders it. relaisd serves the page shell
+// at exactly these paths (web/build.mjs writes them to pages.json); anything else is a 404.
+// Plain JavaScript: the build imports it under Node.
+export const pages = {
+  '/': 'home',
+  '/login': 'login',
+  '/forgot-password': 'forgotPassword',
+  '/reset-password': 'resetPassword',
+  '/invitation': 'invitation',
+  '/signup/confirm': 'signupConfirm',
+  '/account': 'account',
+  '/send': 'send',
+  '/sent': 'sent',
+  '/sent/{id}': 'sentDetail',
+  '/requests': 'requests',
+  '/requests/{id}': 'requestDetail',
+  '/received': 'received',
+  '/d/{token}': 'publicDownload',
+  '/r/{token}': 'publicDeposit',
+  '/admin': 'adminHome',
+  '/admin/users': 'adminUsers',
+  '/admin/profiles': 'adminProfiles',
+  '/admin/modules': 'adminModules',
+  '/admin/journal': 'adminJournal',
+  '/admin/stats': 'adminStats',
+  '/admin/settings': 'adminSettings',
+  '/tenants': 'tenants',
+  '/tenants/{id}': 'tenantDetail',
+  '/resellers': 'resellers',
+};
