@@ -170,3 +170,67 @@ export function Badge({ kind, children }) {
 export function Empty({ children }) {
   return <p class="empty">{children}</p>;
 }
+
+/**
+ * A form's submission: `submit` (an onSubmit handler) prevents the page load, runs `action`,
+ * keeps `busy` while it runs and the error it throws for an Alert.
+ */
+export function useSubmit(action) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const submit = async (e) => {
+    e?.preventDefault?.();
+    setBusy(true);
+    setError(null);
+    try {
+      await action(e);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { submit, busy, error, setError };
+}
+
+/**
+ * A table with its headers, which turns into labelled cards on a phone. `columns`:
+ * [{ label, cell: (row) => content, num?: true (right-aligned), hideLabel?: true, class? }].
+ */
+export function DataTable({ columns, rows, rowKey = (row) => row.id, caption, class: cls, busy }) {
+  return (
+    <div class="table-wrap" aria-busy={busy ? 'true' : undefined}>
+      <table class={cls ? `responsive ${cls}` : 'responsive'}>
+        {caption && <caption class="visually-hidden">{caption}</caption>}
+        <thead>
+          <tr>
+            {columns.map((c, i) => (
+              <th key={i} scope="col" class={c.num ? 'num' : undefined}>
+                {c.hideLabel ? <span class="visually-hidden">{c.label}</span> : c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={rowKey(row)}>
+              {columns.map((c, i) => (
+                <td key={i} data-label={c.hideLabel ? undefined : c.label} class={[c.num && 'num', c.class].filter(Boolean).join(' ') || undefined}>
+                  {c.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** What a loaded list shows while loading, on error and when empty; else `children`. */
+export function ListState({ state, empty, isEmpty, children, formatError = errorText }) {
+  if (state.error) return <Alert>{formatError(state.error)}</Alert>;
+  if (state.loading && !state.data) return <Spinner />;
+  if (isEmpty) return <Empty>{empty}</Empty>;
+  return children;
+}

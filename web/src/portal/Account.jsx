@@ -7,7 +7,7 @@ import { addStrings, setLanguage, t } from '../i18n.js';
 import { formatDate } from '../format.js';
 import { queryParam } from '../router.js';
 import { me, refreshMe } from '../session.js';
-import { Alert, Badge, ConfirmButton, errorText, Field, Page, Spinner, useAsync } from '../ui.jsx';
+import { Alert, Badge, ConfirmButton, DataTable, errorText, Field, ListState, Page, useAsync, useSubmit } from '../ui.jsx';
 
 addStrings({
   fr: {
@@ -83,30 +83,26 @@ addStrings({
 function Profile({ user }) {
   const [name, setName] = useState(user.name || '');
   const [language, setLang] = useState(user.language || 'fr');
-  const [state, setState] = useState({});
-  const submit = async (e) => {
-    e.preventDefault();
-    try {
-      await api('PATCH', '/api/v1/me', { name, language });
-      setLanguage(language);
-      await refreshMe();
-      setState({ ok: true });
-    } catch (err) {
-      setState({ error: err });
-    }
-  };
+  const [saved, setSaved] = useState(false);
+  const { submit, busy, error } = useSubmit(async () => {
+    setSaved(false);
+    await api('PATCH', '/api/v1/me', { name, language });
+    setLanguage(language);
+    await refreshMe();
+    setSaved(true);
+  });
   return (
     <form class="card stack" onSubmit={submit}>
       <h2>{t('account.profile')}</h2>
-      {state.ok && <Alert kind="ok">{t('common.saved')}</Alert>}
-      <Alert>{errorText(state.error)}</Alert>
+      {saved && <Alert kind="ok">{t('common.saved')}</Alert>}
+      <Alert>{errorText(error)}</Alert>
       <Field label={t('common.email')} value={user.email} readOnly />
       <Field label={t('common.name')} value={name} maxLength={200} autocomplete="name" onInput={(e) => setName(e.target.value)} />
       <Field as="select" label={t('account.language')} value={language} onChange={(e) => setLang(e.target.value)}>
         <option value="fr">{t('account.french')}</option>
         <option value="en">{t('account.english')}</option>
       </Field>
-      <div class="actions"><button class="button" type="submit">{t('common.save')}</button></div>
+      <div class="actions"><button class="button" type="submit" disabled={busy}>{t('common.save')}</button></div>
     </form>
   );
 }
@@ -115,28 +111,26 @@ function PasswordChange() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
-  const [state, setState] = useState({});
-  const submit = async (e) => {
-    e.preventDefault();
-    if (next !== again) return setState({ mismatch: true });
-    try {
-      await api('POST', '/api/v1/me/password', { current_password: current, new_password: next });
-      setCurrent(''); setNext(''); setAgain('');
-      setState({ ok: true });
-    } catch (err) {
-      setState({ error: err });
-    }
-  };
+  const [mismatch, setMismatch] = useState(false);
+  const [changed, setChanged] = useState(false);
+  const { submit, busy, error } = useSubmit(async () => {
+    setChanged(false);
+    setMismatch(next !== again);
+    if (next !== again) return;
+    await api('POST', '/api/v1/me/password', { current_password: current, new_password: next });
+    setCurrent(''); setNext(''); setAgain('');
+    setChanged(true);
+  });
   return (
     <form class="card stack" onSubmit={submit}>
       <h2>{t('account.password')}</h2>
-      {state.ok && <Alert kind="ok">{t('account.passwordChanged')}</Alert>}
-      <Alert>{errorText(state.error)}</Alert>
+      {changed && <Alert kind="ok">{t('account.passwordChanged')}</Alert>}
+      <Alert>{errorText(error)}</Alert>
       <Field label={t('account.current')} type="password" autocomplete="current-password" required value={current} onInput={(e) => setCurrent(e.target.value)} />
       <Field label={t('password.new')} hint={t('password.newHint')} type="password" autocomplete="new-password" required minLength={12} value={next} onInput={(e) => setNext(e.target.value)} />
       <Field label={t('password.confirm')} type="password" autocomplete="new-password" required value={again}
-        error={state.mismatch ? t('password.mismatch') : null} onInput={(e) => setAgain(e.target.value)} />
-      <div class="actions"><button class="button" type="submit">{t('account.changePassword')}</button></div>
+        error={mismatch ? t('password.mismatch') : null} onInput={(e) => setAgain(e.target.value)} />
+      <div class="actions"><button class="button" type="submit" disabled={busy}>{t('account.changePassword')}</button></div>
     </form>
   );
 }
@@ -220,29 +214,20 @@ function SecondFactor({ user }) {
 
 function Sessions() {
   const list = useAsync(() => api('GET', '/api/v1/me/sessions'), []);
-  if (list.loading && !list.data) return <Spinner />;
-  if (list.error) return <Alert>{errorText(list.error)}</Alert>;
   return (
     <section class="card">
       <h2>{t('account.sessions')}</h2>
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead><tr><th>{t('account.device')}</th><th>{t('account.address')}</th><th>{t('account.sessionSeen')}</th><th><span class="visually-hidden">{t('common.actions')}</span></th></tr></thead>
-          <tbody>
-            {list.data.items.map((s) => (
-              <tr key={s.id}>
-                <td data-label={t('account.device')}>{(s.user_agent || '—').slice(0, 90)}</td>
-                <td data-label={t('account.address')}>{s.ip}</td>
-                <td data-label={t('account.sessionSeen')}>{formatDate(s.last_seen_at)}</td>
-                <td>{s.current ? <Badge kind="ok">{t('account.sessionCurrent')}</Badge> : (
-                  <ConfirmButton class="button button-secondary button-small" label={t('account.sessionRevoke')} message={t('account.sessionRevokeText')}
-                    onConfirm={async () => { await api('DELETE', `/api/v1/me/sessions/${encodeURIComponent(s.id)}`); list.reload(); }} />
-                )}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListState state={list}>
+        <DataTable rows={list.data?.items || []} columns={[
+          { label: t('account.device'), cell: (s) => (s.user_agent || '—').slice(0, 90) },
+          { label: t('account.address'), cell: (s) => s.ip },
+          { label: t('account.sessionSeen'), cell: (s) => formatDate(s.last_seen_at) },
+          { label: t('common.actions'), hideLabel: true, cell: (s) => (s.current ? <Badge kind="ok">{t('account.sessionCurrent')}</Badge> : (
+            <ConfirmButton class="button button-secondary button-small" label={t('account.sessionRevoke')} message={t('account.sessionRevokeText')}
+              onConfirm={async () => { await api('DELETE', `/api/v1/me/sessions/${encodeURIComponent(s.id)}`); list.reload(); }} />
+          )) },
+        ]} />
+      </ListState>
     </section>
   );
 }

@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { addStrings, t } from '../i18n.js';
 import { formatBytes, formatDate } from '../format.js';
-import { Alert, Badge, Empty, errorText, Page, Spinner, useAsync } from '../ui.jsx';
+import { Badge, Empty, ListState, Page, useAsync } from '../ui.jsx';
 import { DepositList } from './RequestDetail.jsx';
 import { stateKind, stateText } from './tracking.js';
 
@@ -59,8 +59,7 @@ function ReceivedTransfer({ tr }) {
 
 export default function Received() {
   const data = useAsync(() => Promise.all([api('GET', '/api/v1/received/transfers?limit=50'), api('GET', '/api/v1/received/deposits?limit=50')]), []);
-  if (data.loading && !data.data) return <Page title={t('received.title')}><Spinner /></Page>;
-  if (data.error) return <Page title={t('received.title')}><Alert>{errorText(data.error)}</Alert></Page>;
+  if (!data.data || data.error) return <Page title={t('received.title')}><ListState state={data} /></Page>;
   const [transfers, deposits] = data.data;
   return (
     <Page title={t('received.title')}>

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { addStrings, t } from '../i18n.js';
 import { formatBytes, formatDate } from '../format.js';
-import { Alert, Badge, ConfirmButton, Empty, errorText, Link, Page, Spinner, useAsync } from '../ui.jsx';
+import { Badge, ConfirmButton, Empty, Link, ListState, Page, useAsync } from '../ui.jsx';
 import { useLiveEvents } from './live.js';
 import { requestTitle } from './Requests.jsx';
 import { Timeline } from './SentDetail.jsx';
@@ -63,8 +63,7 @@ export default function RequestDetail({ params }) {
   const req = useAsync(() => Promise.all([api('GET', `/api/v1/upload-requests/${id}`), api('GET', `/api/v1/upload-requests/${id}/deposits?limit=100`)]), [params.id]);
   useLiveEvents({ upload_request_id: params.id }, () => req.reload());
   const back = <Link class="button button-secondary" href="/requests">{t('request.back')}</Link>;
-  if (req.loading && !req.data) return <Page title={t('requests.title')} actions={back}><Spinner /></Page>;
-  if (req.error) return <Page title={t('requests.title')} actions={back}><Alert>{errorText(req.error)}</Alert></Page>;
+  if (!req.data || req.error) return <Page title={t('requests.title')} actions={back}><ListState state={req} /></Page>;
   const [r, deposits] = req.data;
   const close = async () => {
     await api('DELETE', `/api/v1/upload-requests/${id}`);

@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { addStrings, t } from '../i18n.js';
 import { formatShortDate } from '../format.js';
 import { me } from '../session.js';
-import { Alert, Badge, CopyField, Empty, errorText, Field, Link, Page, Spinner, useAsync } from '../ui.jsx';
+import { Alert, Badge, CopyField, DataTable, errorText, Field, Link, ListState, Page, useAsync, useSubmit } from '../ui.jsx';
 import { expiryChoices, parseRecipients } from './Send.jsx';
 import { stateKind, stateText } from './tracking.js';
 
@@ -64,35 +64,23 @@ function NewRequest({ onCreated }) {
   const [maxMb, setMaxMb] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState({});
-  const [error, setError] = useState(null);
   const [created, setCreated] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e) => {
-    e.preventDefault();
+  const { submit, busy, error } = useSubmit(async () => {
     const { list, bad } = parseRecipients(recipients);
     setErrors(bad.length ? { recipients: t('send.badRecipients', { list: bad.join(', ') }) } : {});
     if (bad.length) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const body = { expires_in_days: Number(days) };
-      if (list.length) body.recipients = list;
-      if (message.trim()) body.message = message;
-      if (maxFiles) body.max_files = Number(maxFiles);
-      if (maxMb) body.max_bytes = Math.round(Number(maxMb) * 1024 * 1024);
-      if (password) body.password = password;
-      const r = await api('POST', '/api/v1/upload-requests', body);
-      setCreated(r);
-      setRecipients('');
-      setMessage('');
-      setPassword('');
-      onCreated();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const body = { expires_in_days: Number(days) };
+    if (list.length) body.recipients = list;
+    if (message.trim()) body.message = message;
+    if (maxFiles) body.max_files = Number(maxFiles);
+    if (maxMb) body.max_bytes = Math.round(Number(maxMb) * 1000 * 1000);
+    if (password) body.password = password;
+    setCreated(await api('POST', '/api/v1/upload-requests', body));
+    setRecipients('');
+    setMessage('');
+    setPassword('');
+    onCreated();
+  });
   return (
     <form class="card stack" onSubmit={submit} noValidate>
       <h2>{t('requests.new')}</h2>
@@ -130,23 +118,14 @@ export default function Requests() {
         <NewRequest onCreated={list.reload} />
         <section class="card">
           <h2>{t('requests.list')}</h2>
-          {list.loading && !list.data ? <Spinner /> : list.error ? <Alert>{errorText(list.error)}</Alert> : list.data.items.length === 0 ? <Empty>{t('requests.empty')}</Empty> : (
-            <div class="table-wrap">
-              <table class="responsive">
-                <thead><tr><th>{t('requests.what')}</th><th class="num">{t('requests.deposits')}</th><th>{t('requests.expires')}</th><th>{t('common.state')}</th></tr></thead>
-                <tbody>
-                  {list.data.items.map((r) => (
-                    <tr key={r.id}>
-                      <td data-label={t('requests.what')}><Link href={`/requests/${r.id}`}>{requestTitle(r)}</Link></td>
-                      <td data-label={t('requests.deposits')} class="num">{r.deposit_count}</td>
-                      <td data-label={t('requests.expires')}>{formatShortDate(r.expires_at)}</td>
-                      <td data-label={t('common.state')}><Badge kind={stateKind(r.state)}>{stateText(r.state)}</Badge></td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <ListState state={list} empty={t('requests.empty')} isEmpty={list.data?.items.length === 0}>
+            <DataTable rows={list.data?.items || []} columns={[
+              { label: t('requests.what'), cell: (r) => <Link href={`/requests/${r.id}`}>{requestTitle(r)}</Link> },
+              { label: t('requests.deposits'), num: true, cell: (r) => r.deposit_count },
+              { label: t('requests.expires'), cell: (r) => formatShortDate(r.expires_at) },
+              { label: t('common.state'), cell: (r) => <Badge kind={stateKind(r.state)}>{stateText(r.state)}</Badge> },
+            ]} />
+          </ListState>
         </section>
       </div>
     </Page>

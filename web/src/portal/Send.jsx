@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { addStrings, t } from '../i18n.js';
 import { formatDate } from '../format.js';
 import { me } from '../session.js';
-import { Alert, CopyField, errorText, Field, Link, Page } from '../ui.jsx';
+import { Alert, CopyField, errorText, Field, Link, Page, useSubmit } from '../ui.jsx';
 import { UploadPanel, useUploadQueue } from './UploadPanel.jsx';
 
 addStrings({
@@ -88,13 +88,10 @@ export default function Send() {
   const [maxDownloads, setMaxDownloads] = useState('');
   const [notify, setNotify] = useState(true);
   const [errors, setErrors] = useState({});
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState(null);
 
   const totals = queue.totals();
-  const submit = async (e) => {
-    e.preventDefault();
+  const { submit, busy, error } = useSubmit(async () => {
     const { list, bad } = parseRecipients(recipients);
     const errs = {};
     if (!list.length) errs.recipients = t('send.noRecipients');
@@ -102,26 +99,18 @@ export default function Send() {
     if (!items.length) errs.files = t('send.noFiles');
     setErrors(errs);
     if (Object.keys(errs).length || !totals.done) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const body = {
-        recipients: list,
-        uploads: items.map((i) => i.uploadId),
-        expires_in_days: Number(days),
-        notify_on_download: notify,
-      };
-      if (subject.trim()) body.subject = subject.trim();
-      if (message.trim()) body.message = message;
-      if (password) body.password = password;
-      if (maxDownloads) body.max_downloads = Number(maxDownloads);
-      setSent(await api('POST', '/api/v1/transfers', body));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const body = {
+      recipients: list,
+      uploads: items.map((i) => i.uploadId),
+      expires_in_days: Number(days),
+      notify_on_download: notify,
+    };
+    if (subject.trim()) body.subject = subject.trim();
+    if (message.trim()) body.message = message;
+    if (password) body.password = password;
+    if (maxDownloads) body.max_downloads = Number(maxDownloads);
+    setSent(await api('POST', '/api/v1/transfers', body));
+  });
 
   const again = () => {
     queue.clear();

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { addStrings, t } from '../i18n.js';
 import { formatBytes, formatShortDate } from '../format.js';
-import { Alert, Badge, Empty, errorText, Link, Page, Spinner, useAsync } from '../ui.jsx';
+import { Alert, Badge, DataTable, Empty, errorText, Link, ListState, Page, useAsync } from '../ui.jsx';
 import { stateKind, stateText } from './tracking.js';
 
 addStrings({
@@ -45,32 +45,24 @@ export default function Sent() {
     }
   };
   const actions = <Link class="button" href="/send">{t('sent.new')}</Link>;
-  if (first.loading) return <Page title={t('sent.title')} actions={actions}><Spinner /></Page>;
-  if (first.error) return <Page title={t('sent.title')} actions={actions}><Alert>{errorText(first.error)}</Alert></Page>;
+  if (!first.data) return <Page title={t('sent.title')} actions={actions}><ListState state={first} /></Page>;
   const items = [...first.data.items, ...extra.items];
   const cursor = extra.cursor === null ? first.data.next_cursor : extra.cursor;
   return (
     <Page title={t('sent.title')} actions={actions}>
       {items.length === 0 ? <Empty>{t('sent.empty')}</Empty> : (
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead><tr><th>{t('sent.what')}</th><th>{t('sent.to')}</th><th>{t('sent.when')}</th><th>{t('sent.expires')}</th><th>{t('common.state')}</th></tr></thead>
-            <tbody>
-              {items.map((tr) => (
-                <tr key={tr.id}>
-                  <td data-label={t('sent.what')}>
-                    <Link href={`/sent/${tr.id}`}>{transferTitle(tr)}</Link>
-                    <div class="hint">{t('sent.files', { n: tr.files?.length ?? tr.file_count ?? 0, size: formatBytes(tr.total_bytes) })}</div>
-                  </td>
-                  <td data-label={t('sent.to')}>{(tr.recipients || []).join(', ')}</td>
-                  <td data-label={t('sent.when')}>{formatShortDate(tr.created_at)}</td>
-                  <td data-label={t('sent.expires')}>{formatShortDate(tr.expires_at)}</td>
-                  <td data-label={t('common.state')}><Badge kind={stateKind(tr.state)}>{stateText(tr.state)}</Badge></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable rows={items} columns={[
+          { label: t('sent.what'), cell: (tr) => (
+            <>
+              <Link href={`/sent/${tr.id}`}>{transferTitle(tr)}</Link>
+              <div class="hint">{t('sent.files', { n: tr.files?.length ?? tr.file_count ?? 0, size: formatBytes(tr.total_bytes) })}</div>
+            </>
+          ) },
+          { label: t('sent.to'), cell: (tr) => (tr.recipients || []).join(', ') },
+          { label: t('sent.when'), cell: (tr) => formatShortDate(tr.created_at) },
+          { label: t('sent.expires'), cell: (tr) => formatShortDate(tr.expires_at) },
+          { label: t('common.state'), cell: (tr) => <Badge kind={stateKind(tr.state)}>{stateText(tr.state)}</Badge> },
+        ]} />
       )}
       <Alert>{errorText(extra.error)}</Alert>
       {cursor && <div class="actions"><button type="button" class="button button-secondary" onClick={more}>{t('common.more')}</button></div>}

@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { addStrings, t } from '../i18n.js';
 import { formatBytes, formatDate } from '../format.js';
-import { Alert, Badge, ConfirmButton, Empty, errorText, Link, Page, Spinner, useAsync } from '../ui.jsx';
+import { Alert, Badge, ConfirmButton, DataTable, Empty, Link, ListState, Page, useAsync } from '../ui.jsx';
 import { useLiveEvents } from './live.js';
 import { transferTitle } from './Sent.jsx';
 import { eventText, stateKind, stateText } from './tracking.js';
@@ -79,8 +79,7 @@ export default function SentDetail({ params }) {
   useLiveEvents({ transfer_id: params.id }, () => reload());
 
   const back = <Link class="button button-secondary" href="/sent">{t('detail.back')}</Link>;
-  if (loading && !tr) return <Page title={t('detail.summary')} actions={back}><Spinner /></Page>;
-  if (loadError) return <Page title={t('detail.summary')} actions={back}><Alert>{errorText(loadError)}</Alert></Page>;
+  if (!tr || loadError) return <Page title={t('detail.summary')} actions={back}><ListState state={{ data: tr, error: loadError, loading }} /></Page>;
 
   const revoke = async () => {
     await api('DELETE', `/api/v1/transfers/${encodeURIComponent(tr.id)}`);
@@ -105,20 +104,11 @@ export default function SentDetail({ params }) {
         </section>
         <section class="card">
           <h2>{t('detail.files')}</h2>
-          <div class="table-wrap">
-            <table class="responsive">
-              <thead><tr><th>{t('common.file')}</th><th class="num">{t('common.size')}</th><th class="num">{t('detail.downloads')}</th></tr></thead>
-              <tbody>
-                {tr.files.map((f) => (
-                  <tr key={f.id}>
-                    <td data-label={t('common.file')} class="file-name">{f.name}</td>
-                    <td data-label={t('common.size')} class="num">{formatBytes(f.size)}</td>
-                    <td data-label={t('detail.downloads')} class="num" data-testid={`downloads-${f.id}`}>{f.downloads}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable rows={tr.files} columns={[
+            { label: t('common.file'), class: 'file-name', cell: (f) => f.name },
+            { label: t('common.size'), num: true, cell: (f) => formatBytes(f.size) },
+            { label: t('detail.downloads'), num: true, cell: (f) => f.downloads },
+          ]} />
         </section>
       </div>
       <section class="card">

@@ -1,13 +1,13 @@
 // /r/{token}: an outside correspondent drops files for the person who asked, with resumable
 // progress, gives an e-mail and a message, and gets a confirmation.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { addStrings, t } from '../i18n.js';
 import { formatBytes, formatDate } from '../format.js';
 import { UploadPanel, useUploadQueue } from '../portal/UploadPanel.jsx';
 import { parseRecipients } from '../portal/Send.jsx';
-import { Alert, errorText, Field, Page, Spinner } from '../ui.jsx';
-import { Unlock } from './Unlock.jsx';
+import { Alert, errorText, Field, Page, useSubmit } from '../ui.jsx';
+import { linkProblemPage, usePublicLink } from './Unlock.jsx';
 
 addStrings({
   fr: {
@@ -30,8 +30,6 @@ addStrings({
     'deposit.another': 'Déposer d’autres fichiers',
     'deposit.closed': 'Cette demande de dépôt est close',
     'deposit.closedText': 'Elle a expiré ou a été fermée par son auteur. Contactez-le si vous devez encore lui transmettre des fichiers.',
-    'deposit.notFound': 'Lien introuvable',
-    'deposit.notFoundText': 'Ce lien n’existe pas. Vérifiez qu’il a été copié en entier.',
   },
   en: {
     'deposit.title': 'Deposit files',
@@ -53,8 +51,6 @@ addStrings({
     'deposit.another': 'Deposit more files',
     'deposit.closed': 'This upload request is closed',
     'deposit.closedText': 'It expired or its author closed it. Contact them if you still need to send files.',
-    'deposit.notFound': 'Link not found',
-    'deposit.notFoundText': 'This link does not exist. Check that it was copied whole.',
   },
 });
 
@@ -63,31 +59,20 @@ function DepositForm({ base, request, bearer, onDone }) {
   const [email, setEmail] = useState('');
   const [message, setMessage] = useState('');
   const [errors, setErrors] = useState({});
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
   const totals = queue.totals();
-  const submit = async (e) => {
-    e.preventDefault();
+  const { submit, busy, error } = useSubmit(async () => {
     const errs = {};
     const { list, bad } = parseRecipients(email);
     if (list.length !== 1 || bad.length) errs.email = t('deposit.badEmail');
     if (!items.length) errs.files = t('deposit.noFiles');
     setErrors(errs);
     if (Object.keys(errs).length || !totals.done) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const body = { uploads: items.map((i) => i.uploadId), sender_email: list[0] };
-      if (message.trim()) body.message = message;
-      const deposit = await api('POST', `${base}/deposits`, body, { bearer });
-      queue.clear();
-      onDone(deposit);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const body = { uploads: items.map((i) => i.uploadId), sender_email: list[0] };
+    if (message.trim()) body.message = message;
+    const deposit = await api('POST', `${base}/deposits`, body, { bearer: bearer || undefined });
+    queue.clear();
+    onDone(deposit);
+  });
   return (
     <form class="grid-2" onSubmit={submit} noValidate>
       <section class="card">
@@ -111,28 +96,12 @@ function DepositForm({ base, request, bearer, onDone }) {
 
 export default function Deposit({ params }) {
   const base = `/api/v1/public/upload-requests/${encodeURIComponent(params.token)}`;
-  const [state, setState] = useState({ loading: true });
-  const [bearer, setBearer] = useState('');
+  const link = usePublicLink(base);
   const [done, setDone] = useState(null);
-  const load = async (token = bearer) => {
-    try {
-      setState({ request: await api('GET', base, undefined, { bearer: token || undefined }) });
-    } catch (e) {
-      setState({ error: e });
-    }
-  };
-  useEffect(() => { load(); }, [params.token]);
+  const problem = linkProblemPage({ link, base, title: t('deposit.title'), closed: () => [t('deposit.closed'), t('deposit.closedText')] });
+  if (problem) return problem;
 
-  if (state.loading) return <Spinner />;
-  const e = state.error;
-  if (e?.code === 'password_required') {
-    return <Page title={t('deposit.title')} narrow><Unlock path={base} onUnlocked={(tok) => { setBearer(tok); load(tok); }} /></Page>;
-  }
-  if (e?.status === 410) return <Page title={t('deposit.closed')} narrow><p class="closed-link" data-reason={e.problem.reason}>{t('deposit.closedText')}</p></Page>;
-  if (e?.status === 404) return <Page title={t('deposit.notFound')} narrow><p>{t('deposit.notFoundText')}</p></Page>;
-  if (e) return <Page title={t('deposit.title')} narrow><Alert>{errorText(e)}</Alert></Page>;
-
-  const r = state.request;
+  const r = link.state.value;
   const owner = r.owner?.name || r.owner?.email || r.owner || '';
   if (done) {
     return (
@@ -140,7 +109,7 @@ export default function Deposit({ params }) {
         <div class="card stack">
           <Alert kind="ok">{t('deposit.doneText', { n: done.files.length, date: formatDate(done.created_at), owner })}</Alert>
           <ul>{done.files.map((f) => <li key={f.id} class="file-name">{f.name} ({formatBytes(f.size)})</li>)}</ul>
-          <div class="actions"><button type="button" class="button button-secondary" onClick={() => { setDone(null); load(); }}>{t('deposit.another')}</button></div>
+          <div class="actions"><button type="button" class="button button-secondary" onClick={() => { setDone(null); link.reload(); }}>{t('deposit.another')}</button></div>
         </div>
       </Page>
     );
@@ -161,7 +130,7 @@ export default function Deposit({ params }) {
         </dl>
         {r.message && (<><h2>{t('deposit.message')}</h2><p class="message-text">{r.message}</p></>)}
       </div>
-      <DepositForm base={base} request={r} bearer={bearer} onDone={setDone} />
+      <DepositForm base={base} request={r} bearer={link.bearer} onDone={setDone} />
     </Page>
   );
 }

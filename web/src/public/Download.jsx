@@ -1,11 +1,9 @@
 // /d/{token}: what a recipient sees. Who sent it, the message, until when, the files with their
 // sizes; each file or everything as one ZIP. Downloads are plain links: the browser streams them.
-import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.js';
 import { addStrings, t } from '../i18n.js';
 import { formatBytes, formatDate } from '../format.js';
-import { Alert, errorText, Page, Spinner } from '../ui.jsx';
-import { Unlock } from './Unlock.jsx';
+import { DataTable, Page } from '../ui.jsx';
+import { linkProblemPage, usePublicLink } from './Unlock.jsx';
 
 addStrings({
   fr: {
@@ -29,8 +27,6 @@ addStrings({
     'download.exhaustedText': 'Ces fichiers ont été téléchargés autant de fois que l’expéditeur l’a permis.',
     'download.deleted': 'Ces fichiers ont été supprimés',
     'download.deletedText': 'La durée de conservation est passée ; les fichiers ont été effacés.',
-    'download.notFound': 'Lien introuvable',
-    'download.notFoundText': 'Ce lien n’existe pas. Vérifiez qu’il a été copié en entier.',
     'download.privacy': 'Vos téléchargements sont enregistrés et visibles par l’expéditeur.',
   },
   en: {
@@ -54,8 +50,6 @@ addStrings({
     'download.exhaustedText': 'These files were downloaded as many times as the sender allowed.',
     'download.deleted': 'These files were deleted',
     'download.deletedText': 'Their retention period is over; the files were erased.',
-    'download.notFound': 'Link not found',
-    'download.notFoundText': 'This link does not exist. Check that it was copied whole.',
     'download.privacy': 'Your downloads are recorded and visible to the sender.',
   },
 });
@@ -69,29 +63,14 @@ const closedPages = {
 
 export default function Download({ params }) {
   const base = `/api/v1/public/transfers/${encodeURIComponent(params.token)}`;
-  const [state, setState] = useState({ loading: true });
-  const load = async () => {
-    try {
-      setState({ transfer: await api('GET', base) });
-    } catch (e) {
-      setState({ error: e });
-    }
-  };
-  useEffect(() => { load(); }, [params.token]);
+  const link = usePublicLink(base);
+  const problem = linkProblemPage({ link, base, title: t('download.title'), closed: (p) => {
+    const [title, text] = closedPages[p.reason] || closedPages.expired;
+    return [t(title), t(text)];
+  } });
+  if (problem) return problem;
 
-  if (state.loading) return <Spinner />;
-  const e = state.error;
-  if (e?.code === 'password_required') {
-    return <Page title={t('download.title')} narrow><Unlock path={base} onUnlocked={load} /></Page>;
-  }
-  if (e?.status === 410) {
-    const [title, text] = closedPages[e.problem.reason] || closedPages.expired;
-    return <Page title={t(title)} narrow><p class="closed-link" data-reason={e.problem.reason}>{t(text)}</p></Page>;
-  }
-  if (e?.status === 404) return <Page title={t('download.notFound')} narrow><p>{t('download.notFoundText')}</p></Page>;
-  if (e) return <Page title={t('download.title')} narrow><Alert>{errorText(e)}</Alert></Page>;
-
-  const tr = state.transfer;
+  const tr = link.state.value;
   const total = tr.files.reduce((n, f) => n + f.size, 0);
   return (
     <Page title={tr.subject || t('download.title')}>
@@ -116,28 +95,17 @@ export default function Download({ params }) {
           <h2>{t('download.files')}</h2>
           {tr.files.length > 0 && <a class="button" href={`${base}/zip`} download>{t('download.zip')}</a>}
         </div>
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead><tr><th>{t('common.file')}</th><th class="num">{t('common.size')}</th><th><span class="visually-hidden">{t('common.actions')}</span></th></tr></thead>
-            <tbody>
-              {tr.files.map((f) => (
-                <tr key={f.id}>
-                  <td data-label={t('common.file')} class="file-name">{f.name}</td>
-                  <td data-label={t('common.size')} class="num">{formatBytes(f.size)}</td>
-                  <td>
-                    {f.downloads_remaining === 0 ? <span class="badge">{t('download.none')}</span> : (
-                      <>
-                        <a class="button button-secondary button-small" href={`${base}/files/${encodeURIComponent(f.id)}`} download
-                          aria-label={t('download.fileLabel', { name: f.name })}>{t('download.file')}</a>
-                        {f.downloads_remaining != null && <span class="hint"> {t('download.remaining', { n: f.downloads_remaining })}</span>}
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable rows={tr.files} columns={[
+          { label: t('common.file'), class: 'file-name', cell: (f) => f.name },
+          { label: t('common.size'), num: true, cell: (f) => formatBytes(f.size) },
+          { label: t('common.actions'), hideLabel: true, cell: (f) => (f.downloads_remaining === 0 ? <span class="badge">{t('download.none')}</span> : (
+            <>
+              <a class="button button-secondary button-small" href={`${base}/files/${encodeURIComponent(f.id)}`} download
+                aria-label={t('download.fileLabel', { name: f.name })}>{t('download.file')}</a>
+              {f.downloads_remaining != null && <span class="hint"> {t('download.remaining', { n: f.downloads_remaining })}</span>}
+            </>
+          )) },
+        ]} />
         <p class="hint">{t('download.privacy')}</p>
       </div>
     </Page>

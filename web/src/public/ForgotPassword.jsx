@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { addStrings, t } from '../i18n.js';
-import { Alert, errorText, Field, Link, Page } from '../ui.jsx';
+import { Alert, errorText, Field, Link, Page, useSubmit } from '../ui.jsx';
 
 addStrings({
   fr: {
@@ -24,26 +24,22 @@ addStrings({
 
 export default function ForgotPassword() {
   const [email, setEmail] = useState('');
-  const [state, setState] = useState({});
-  const submit = async (e) => {
-    e.preventDefault();
-    try {
-      await api('POST', '/api/v1/auth/password-reset', { email });
-      setState({ sent: true });
-    } catch (err) {
-      setState({ error: err });
-    }
-  };
+  const [sent, setSent] = useState(false);
+  const { submit, busy, error } = useSubmit(async () => {
+    setSent(false);
+    await api('POST', '/api/v1/auth/password-reset', { email });
+    setSent(true);
+  });
   return (
     <Page title={t('forgot.title')} narrow>
       <form class="card stack" onSubmit={submit}>
         <p>{t('forgot.text')}</p>
-        {state.sent && <Alert kind="ok">{t('forgot.sent')}</Alert>}
-        <Alert>{errorText(state.error)}</Alert>
+        {sent && <Alert kind="ok">{t('forgot.sent')}</Alert>}
+        <Alert>{errorText(error)}</Alert>
         <Field label={t('common.email')} type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.target.value)} />
         <div class="actions">
           <Link href="/login">{t('forgot.back')}</Link>
-          <button class="button" type="submit">{t('forgot.submit')}</button>
+          <button class="button" type="submit" disabled={busy}>{t('forgot.submit')}</button>
         </div>
       </form>
     </Page>

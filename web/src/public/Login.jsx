@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { addStrings, t } from '../i18n.js';
 import { navigate, queryParam } from '../router.js';
 import { refreshMe, site } from '../session.js';
-import { Alert, errorText, Field, Link, Page } from '../ui.jsx';
+import { Alert, errorText, Field, Link, Page, useSubmit } from '../ui.jsx';
 
 addStrings({
   fr: {
@@ -36,30 +36,20 @@ export default function Login() {
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const [needTotp, setNeedTotp] = useState(false);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  const { submit, busy, error } = useSubmit(async () => {
+    const body = { email, password };
+    if (needTotp) body.totp = totp.replace(/\s/g, '');
+    let r;
     try {
-      const body = { email, password };
-      if (needTotp) body.totp = totp.replace(/\s/g, '');
-      const r = await api('POST', '/api/v1/auth/login', body);
-      await refreshMe();
-      navigate(r.totp_enrollment_required ? '/account?enrol=1' : safeNext(queryParam('next')), { replace: true });
+      r = await api('POST', '/api/v1/auth/login', body);
     } catch (err) {
-      if (err.code === 'totp_required') {
-        setNeedTotp(true);
-        setError(null);
-      } else {
-        setError(err);
-      }
-    } finally {
-      setBusy(false);
+      if (err.code !== 'totp_required') throw err;
+      setNeedTotp(true);  // the password was right: now the code
+      return;
     }
-  };
+    await refreshMe();
+    navigate(r.totp_enrollment_required ? '/account?enrol=1' : safeNext(queryParam('next')), { replace: true });
+  });
 
   const platform = site.get()?.kind === 'platform';
   return (

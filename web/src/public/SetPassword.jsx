@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { addStrings, t } from '../i18n.js';
 import { currentUrl, navigate, queryParam } from '../router.js';
-import { Alert, errorText, Field, Link, Page } from '../ui.jsx';
+import { Alert, errorText, Field, Link, Page, useSubmit } from '../ui.jsx';
 
 addStrings({
   fr: {
@@ -30,22 +30,19 @@ export default function SetPassword() {
   const [token] = useState(queryParam('token'));
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
-  const [state, setState] = useState({});
+  const [mismatch, setMismatch] = useState(false);
+  const [done, setDone] = useState(false);
   // The token leaves the address bar (and the history) once read.
   if (token && window.location.search) history.replaceState(null, '', window.location.pathname);
-  const submit = async (e) => {
-    e.preventDefault();
-    if (password !== again) return setState({ mismatch: true });
-    try {
-      await api('POST', invitation ? '/api/v1/auth/invitation/accept' : '/api/v1/auth/password-reset/complete', { token, password });
-      setState({ done: true });
-    } catch (err) {
-      setState({ error: err });
-    }
-  };
+  const { submit, busy, error } = useSubmit(async () => {
+    setMismatch(password !== again);
+    if (password !== again) return;
+    await api('POST', invitation ? '/api/v1/auth/invitation/accept' : '/api/v1/auth/password-reset/complete', { token, password });
+    setDone(true);
+  });
   const title = invitation ? t('setpw.invitation') : t('setpw.reset');
   if (!token) return <Page title={title} narrow><Alert>{t('setpw.noToken')}</Alert></Page>;
-  if (state.done) {
+  if (done) {
     return (
       <Page title={title} narrow>
         <Alert kind="ok">{t('setpw.done')}</Alert>
@@ -56,14 +53,14 @@ export default function SetPassword() {
   return (
     <Page title={title} narrow>
       <form class="card stack" onSubmit={submit}>
-        <Alert>{errorText(state.error)}</Alert>
+        <Alert>{errorText(error)}</Alert>
         <Field label={t('password.new')} hint={t('password.newHint')} type="password" autocomplete="new-password" required minLength={12}
           value={password} onInput={(e) => setPassword(e.target.value)} />
         <Field label={t('password.confirm')} type="password" autocomplete="new-password" required value={again}
-          error={state.mismatch ? t('password.mismatch') : null} onInput={(e) => setAgain(e.target.value)} />
+          error={mismatch ? t('password.mismatch') : null} onInput={(e) => setAgain(e.target.value)} />
         <div class="actions">
           <Link href="/login">{t('setpw.login')}</Link>
-          <button class="button" type="submit">{t('setpw.submit')}</button>
+          <button class="button" type="submit" disabled={busy}>{t('setpw.submit')}</button>
         </div>
       </form>
     </Page>
