@@ -10,8 +10,14 @@ import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { pages } from './src/pages.js';
+import { checkStrings } from './check-strings.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const untranslated = checkStrings(path.join(here, 'src'));
+if (untranslated.length) {
+  console.error(`relais web: strings missing in one language or not defined:\n  ${untranslated.join('\n  ')}`);
+  process.exit(1);
+}
 const out = path.resolve(process.argv[2] || path.join(here, 'dist'));
 const assets = path.join(out, 'assets');
 fs.rmSync(assets, { recursive: true, force: true });

@@ -60,6 +60,16 @@ test('after a page reload, adding the same file again resumes it instead of star
   await page.goto(`${relais.url()}/send`);
   await throttle(page, 1024 * 1024);
   await page.getByTestId('file-input').setInputFiles(file);
+  await expect.poll(() => uploadedPercent(page), { timeout: 30000 }).toBeGreaterThan(5);
+
+  // Pause holds it where it is; resume continues.
+  await page.getByRole('button', { name: 'Mettre rechargement.bin en pause' }).click();
+  await expect(page.getByText('En pause')).toBeVisible();
+  const held = await page.locator('progress[aria-label="Progression de rechargement.bin"]').evaluate((p) => p.value);
+  await page.waitForTimeout(1500);  // nothing moves while paused (a wait, not a timing assertion)
+  expect(await page.locator('progress[aria-label="Progression de rechargement.bin"]').evaluate((p) => p.value)).toBe(held);
+  await page.getByRole('button', { name: 'Reprendre rechargement.bin' }).click();
+  await expect.poll(() => page.locator('progress[aria-label="Progression de rechargement.bin"]').evaluate((p) => p.value), { timeout: 30000 }).toBeGreaterThan(held);
   await expect.poll(() => uploadedPercent(page), { timeout: 30000 }).toBeGreaterThan(15);
 
   await page.reload();

@@ -73,8 +73,16 @@ test('send two files, download them and the ZIP as the recipient, tracked live',
   expect(sha256(execFileSync('unzip', ['-p', zip.path, 'rapport-annuel.bin'], { maxBuffer: 64 << 20 }))).toBe(sha256(big.buffer));
   expect(sha256(execFileSync('unzip', ['-p', zip.path, 'note été.txt']))).toBe(sha256(small.buffer));
 
+  // Revoked from its page: the recipient's link then says so.
+  await page.getByRole('button', { name: 'Révoquer les liens' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Révoquer les liens' }).click();
+  await expect(page.getByText('Les liens de cet envoi sont révoqués.')).toBeVisible();
+  await dl.reload();
+  await expect(dl.getByRole('heading', { name: 'Ce lien a été révoqué' })).toBeVisible();
+
   await page.getByLabel('Menu principal').getByRole('link', { name: 'Mes envois' }).click();
   await expect(page.getByRole('link', { name: 'Dossier Dupont' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Révoqué' })).toBeVisible();
   await screenshot(page, 'portal-sent');
   await sender.close();
   await guest.close();

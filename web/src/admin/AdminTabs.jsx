@@ -1,10 +1,12 @@
 // The tab bar of the tenant admin console, and the few helpers its pages share: the message of
-// an API error (with the admin codes translated) and previous/next pagination over cursors.
-import { useState } from 'preact/hooks';
+// an API error (with the admin codes translated), previous/next pagination over cursors, the
+// state of a list page (its open panel, its notice, its row actions), a form in a card and a
+// button in a table row.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { addStrings, t } from '../i18n.js';
 import { currentUrl } from '../router.js';
 import { useSignal } from '../state.js';
-import { errorText, Link } from '../ui.jsx';
+import { Alert, errorText, Link } from '../ui.jsx';
 
 addStrings({
   fr: {
@@ -105,4 +107,71 @@ export function Pager({ pages, nextCursor }) {
         onClick={() => pages.next(nextCursor)}>{t('admin.pager.next')}</button>
     </nav>
   );
+}
+
+/**
+ * What a list page keeps besides its list: the panel open above it (a form), the notice of what
+ * was just done and the error of an action on a row. `tick` changes when the list must reload.
+ * `open(p)` shows a panel, `close()` hides it, `notify(message)` shows the notice and reloads,
+ * `done(message)` does both after closing the panel; `act(key, action)` runs an action on a row,
+ * with `busy` set to `key` meanwhile and its error kept in `error`.
+ */
+export function useListPage() {
+  const [panel, setPanel] = useState(null);
+  const [notice, setNotice] = useState('');
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState('');
+  const [tick, setTick] = useState(0);
+  const clear = () => { setNotice(''); setError(null); };
+  const notify = (message) => { setNotice(message); setTick((n) => n + 1); };
+  return {
+    panel, notice, error, busy, tick, notify,
+    refresh: () => setTick((n) => n + 1),
+    open: (p) => { clear(); setPanel(p); },
+    close: () => setPanel(null),
+    done: (message) => { setPanel(null); notify(message); },
+    act: async (key, action) => {
+      clear();
+      setBusy(key);
+      try {
+        await action();
+      } catch (err) {
+        setError(err);
+      } finally {
+        setBusy('');
+      }
+    },
+  };
+}
+
+/** Focuses the heading of a panel when it opens. */
+export function useFocusOnOpen() {
+  const ref = useRef(null);
+  useEffect(() => { ref.current?.focus(); }, []);
+  return ref;
+}
+
+/**
+ * A form in a card: its heading (focused when it opens), `intro`, the error of `form` (a
+ * useSubmit), the fields, then Cancel and the submit button.
+ */
+export function AdminForm({ title, intro, form, submitLabel, cancelLabel, onCancel, class: cls = 'card stack', children }) {
+  const heading = useFocusOnOpen();
+  return (
+    <form class={cls} onSubmit={form.submit} noValidate>
+      <h2 tabIndex={-1} ref={heading}>{title}</h2>
+      {intro}
+      <Alert>{adminError(form.error)}</Alert>
+      {children}
+      <div class="actions">
+        <button type="button" class="button button-secondary" onClick={onCancel}>{cancelLabel || t('common.cancel')}</button>
+        <button type="submit" class="button" disabled={form.busy}>{submitLabel}</button>
+      </div>
+    </form>
+  );
+}
+
+/** A small button in a table row: its label, and for screen readers the name of the row. */
+export function RowButton({ label, name, class: cls = 'button button-secondary button-small', ...rest }) {
+  return <button type="button" class={cls} {...rest}>{label}<span class="visually-hidden"> {name}</span></button>;
 }

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { formatDate, formatNumber } from '../format.js';
 import { addStrings, t } from '../i18n.js';
-import { Alert, Empty, Field, Page, Spinner, useAsync } from '../ui.jsx';
+import { Alert, DataTable, Field, ListState, Page, useAsync, useSubmit } from '../ui.jsx';
 import AdminTabs, { adminError, Pager, useCursorPages } from './AdminTabs.jsx';
 
 addStrings({
@@ -105,26 +105,21 @@ function actorText(a) {
 }
 
 function Verify() {
-  const [state, setState] = useState({ busy: false, result: null, error: null });
-  const run = async () => {
-    setState({ busy: true, result: null, error: null });
-    try {
-      setState({ busy: false, result: await api('GET', '/api/v1/admin/journal/verify'), error: null });
-    } catch (error) {
-      setState({ busy: false, result: null, error });
-    }
-  };
-  const r = state.result;
+  const [r, setResult] = useState(null);
+  const verify = useSubmit(async () => {
+    setResult(null);
+    setResult(await api('GET', '/api/v1/admin/journal/verify'));
+  });
   return (
     <div class="stack verify">
       <div class="actions">
-        <button type="button" class="button" onClick={run} disabled={state.busy} aria-describedby="journal-verify-label">
-          {state.busy ? t('admin.journal.verifying') : t('admin.journal.verify')}
+        <button type="button" class="button" onClick={verify.submit} disabled={verify.busy} aria-describedby="journal-verify-label">
+          {verify.busy ? t('admin.journal.verifying') : t('admin.journal.verify')}
         </button>
       </div>
       <span id="journal-verify-label" class="visually-hidden">{t('admin.journal.verifyLabel')}</span>
       <div aria-live="polite">
-        <Alert>{adminError(state.error)}</Alert>
+        <Alert>{adminError(verify.error)}</Alert>
         {r && r.ok && <Alert kind="ok">{t('admin.journal.valid', { n: formatNumber(r.entries_checked) })}</Alert>}
         {r && !r.ok && (
           <Alert>
@@ -191,41 +186,18 @@ export default function Journal() {
             title={t('admin.journal.exportHint')}>{t('admin.journal.export')}</a>
         </div>
       </div>
-      {list.error && <Alert>{adminError(list.error)}</Alert>}
-      {list.loading && !list.data && <Spinner />}
-      {list.data && items.length === 0 && <Empty>{filtered ? t('admin.journal.noMatch') : t('admin.journal.none')}</Empty>}
-      {items.length > 0 && (
-        <div class="table-wrap" aria-busy={list.loading ? 'true' : undefined}>
-          <table class="responsive admin-table journal">
-            <thead>
-              <tr>
-                <th scope="col" class="num">{t('admin.journal.entry')}</th>
-                <th scope="col">{t('admin.journal.at')}</th>
-                <th scope="col">{t('admin.journal.actor')}</th>
-                <th scope="col">{t('admin.journal.action')}</th>
-                <th scope="col">{t('admin.journal.object')}</th>
-                <th scope="col">{t('admin.journal.ip')}</th>
-                <th scope="col">{t('admin.journal.details')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr key={e.id}>
-                  <td class="num" data-label={t('admin.journal.entry')}>{e.id}</td>
-                  <td data-label={t('admin.journal.at')}><time datetime={e.at}>{formatDate(e.at)}</time></td>
-                  <td data-label={t('admin.journal.actor')}>{actorText(e.actor)}</td>
-                  <td data-label={t('admin.journal.action')}><code>{e.action}</code></td>
-                  <td data-label={t('admin.journal.object')}>
-                    {e.object?.type ? <>{e.object.type} <code>{e.object.id}</code></> : '—'}
-                  </td>
-                  <td data-label={t('admin.journal.ip')}>{e.ip || '—'}</td>
-                  <td data-label={t('admin.journal.details')}><Details value={e.details} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListState state={list} formatError={adminError} isEmpty={!items.length}
+        empty={filtered ? t('admin.journal.noMatch') : t('admin.journal.none')}>
+        <DataTable class="admin-table journal" busy={list.loading} rows={items} columns={[
+          { label: t('admin.journal.entry'), num: true, cell: (e) => e.id },
+          { label: t('admin.journal.at'), cell: (e) => <time datetime={e.at}>{formatDate(e.at)}</time> },
+          { label: t('admin.journal.actor'), cell: (e) => actorText(e.actor) },
+          { label: t('admin.journal.action'), cell: (e) => <code>{e.action}</code> },
+          { label: t('admin.journal.object'), cell: (e) => (e.object?.type ? <>{e.object.type} <code>{e.object.id}</code></> : '—') },
+          { label: t('admin.journal.ip'), cell: (e) => e.ip || '—' },
+          { label: t('admin.journal.details'), cell: (e) => <Details value={e.details} /> },
+        ]} />
+      </ListState>
       <Pager pages={pages} nextCursor={list.data?.next_cursor} />
     </Page>
   );

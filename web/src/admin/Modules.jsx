@@ -1,10 +1,9 @@
 // The modules of the organisation: on or off, within what its plan allows.
-import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { addStrings, t } from '../i18n.js';
 import { refreshMe } from '../session.js';
-import { Alert, Badge, Empty, Page, Spinner, useAsync } from '../ui.jsx';
-import AdminTabs, { adminError } from './AdminTabs.jsx';
+import { Alert, Badge, DataTable, ListState, Page, useAsync } from '../ui.jsx';
+import AdminTabs, { adminError, RowButton, useListPage } from './AdminTabs.jsx';
 
 addStrings({
   fr: {
@@ -62,82 +61,42 @@ export function moduleName(name) {
 }
 
 export default function Modules() {
-  const [tick, setTick] = useState(0);
-  const list = useAsync(() => api('GET', '/api/v1/admin/modules'), [tick]);
-  const [busy, setBusy] = useState('');
-  const [notice, setNotice] = useState('');
-  const [error, setError] = useState(null);
-
-  const toggle = async (m) => {
-    setBusy(m.name);
-    setNotice('');
-    setError(null);
-    try {
-      const r = await api('PUT', `/api/v1/admin/modules/${encodeURIComponent(m.name)}`, { enabled: !m.enabled });
-      setNotice(t(r.enabled ? 'admin.modules.enabled' : 'admin.modules.disabled', { name: moduleName(m.name) }));
-      setTick((n) => n + 1);
-      await refreshMe(); // the menu shows what the modules offer
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy('');
-    }
-  };
+  const page = useListPage();
+  const list = useAsync(() => api('GET', '/api/v1/admin/modules'), [page.tick]);
+  const toggle = (m) => page.act(m.name, async () => {
+    const r = await api('PUT', `/api/v1/admin/modules/${encodeURIComponent(m.name)}`, { enabled: !m.enabled });
+    page.notify(t(r.enabled ? 'admin.modules.enabled' : 'admin.modules.disabled', { name: moduleName(m.name) }));
+    await refreshMe(); // the menu shows what the modules offer
+  });
 
   const items = Array.isArray(list.data) ? list.data : list.data?.items || [];
   return (
     <Page title={t('admin.modules.title')}>
       <AdminTabs />
       <p class="hint">{t('admin.modules.intro')}</p>
-      <Alert kind="ok">{notice}</Alert>
-      <Alert>{adminError(error)}</Alert>
-      {list.error && <Alert>{adminError(list.error)}</Alert>}
-      {list.loading && !list.data && <Spinner />}
-      {list.data && items.length === 0 && <Empty>{t('admin.modules.none')}</Empty>}
-      {items.length > 0 && (
-        <div class="table-wrap">
-          <table class="responsive admin-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.modules.module')}</th>
-                <th scope="col">{t('admin.modules.version')}</th>
-                <th scope="col">{t('admin.modules.plan')}</th>
-                <th scope="col">{t('admin.modules.state')}</th>
-                <th scope="col">{t('common.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((m) => {
-                const label = moduleName(m.name);
-                // Turning on needs the plan; turning off is always possible.
-                const canToggle = m.enabled || m.allowed;
-                return (
-                  <tr key={m.name} data-module={m.name}>
-                    <td data-label={t('admin.modules.module')}>
-                      <strong>{label}</strong> <code class="hint">{m.name}</code>
-                      {m.enabled && m.installed === false && <p class="hint">{t('admin.modules.notInstalled')}</p>}
-                    </td>
-                    <td data-label={t('admin.modules.version')}>{m.version || '—'}</td>
-                    <td data-label={t('admin.modules.plan')}>{m.allowed ? t('common.yes') : t('admin.modules.notInPlan')}</td>
-                    <td data-label={t('admin.modules.state')}>
-                      <Badge kind={m.enabled ? 'ok' : 'neutral'}>{m.enabled ? t('admin.modules.on') : t('admin.modules.off')}</Badge>
-                    </td>
-                    <td data-label={t('common.actions')}>
-                      {canToggle && (
-                        <button type="button" class={m.enabled ? 'button button-secondary button-small' : 'button button-small'}
-                          disabled={busy === m.name} onClick={() => toggle(m)}>
-                          {m.enabled ? t('admin.modules.disable') : t('admin.modules.enable')}
-                          <span class="visually-hidden"> {label}</span>
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Alert kind="ok">{page.notice}</Alert>
+      <Alert>{adminError(page.error)}</Alert>
+      <ListState state={list} formatError={adminError} isEmpty={!items.length} empty={t('admin.modules.none')}>
+        <DataTable class="admin-table" rows={items} rowKey={(m) => m.name} columns={[
+          { label: t('admin.modules.module'), cell: (m) => (
+            <>
+              <strong>{moduleName(m.name)}</strong> <code class="hint">{m.name}</code>
+              {m.enabled && m.installed === false && <p class="hint">{t('admin.modules.notInstalled')}</p>}
+            </>
+          ) },
+          { label: t('admin.modules.version'), cell: (m) => m.version || '—' },
+          { label: t('admin.modules.plan'), cell: (m) => (m.allowed ? t('common.yes') : t('admin.modules.notInPlan')) },
+          { label: t('admin.modules.state'), cell: (m) => (
+            <Badge kind={m.enabled ? 'ok' : 'neutral'}>{m.enabled ? t('admin.modules.on') : t('admin.modules.off')}</Badge>
+          ) },
+          // Turning on needs the plan; turning off is always possible.
+          { label: t('common.actions'), cell: (m) => (m.enabled || m.allowed) && (
+            <RowButton label={m.enabled ? t('admin.modules.disable') : t('admin.modules.enable')} name={moduleName(m.name)}
+              class={m.enabled ? 'button button-secondary button-small' : 'button button-small'}
+              disabled={page.busy === m.name} onClick={() => toggle(m)} />
+          ) },
+        ]} />
+      </ListState>
     </Page>
   );
 }

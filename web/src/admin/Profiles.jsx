@@ -1,10 +1,10 @@
 // Profiles: what their users may do (features) and from which networks (IP ranges), whether they
 // need a second factor. Create, edit, delete.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, listAll } from '../api.js';
 import { addStrings, t } from '../i18n.js';
-import { Alert, ConfirmButton, Empty, Field, Page, Spinner, useAsync } from '../ui.jsx';
-import AdminTabs, { adminError } from './AdminTabs.jsx';
+import { Alert, ConfirmButton, DataTable, Field, ListState, Page, useAsync, useSubmit } from '../ui.jsx';
+import AdminTabs, { AdminForm, adminError, RowButton, useListPage } from './AdminTabs.jsx';
 
 addStrings({
   fr: {
@@ -77,13 +77,21 @@ function ProfileForm({ profile, onDone, onCancel }) {
   const [features, setFeatures] = useState(profile ? [...profile.features] : ['send', 'upload_requests']);
   const [ips, setIps] = useState(profile ? profile.allowed_ips.join('\n') : '');
   const [totp, setTotp] = useState(profile?.require_totp || false);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const heading = useRef(null);
-  useEffect(() => { heading.current?.focus(); }, []);
 
   const lines = ips.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const fieldErrors = error?.problem?.errors || [];
+  const submission = useSubmit(async () => {
+    const body = {
+      name: name.trim(),
+      features: FEATURES.filter((f) => features.includes(f)).concat(features.filter((f) => !FEATURES.includes(f))),
+      allowed_ips: lines,
+      require_totp: totp,
+    };
+    const saved = profile
+      ? await api('PATCH', `/api/v1/admin/profiles/${encodeURIComponent(profile.id)}`, body)
+      : await api('POST', '/api/v1/admin/profiles', body);
+    onDone(t(profile ? 'admin.profiles.updated' : 'admin.profiles.created', { name: saved.name }));
+  });
+  const fieldErrors = submission.error?.problem?.errors || [];
   const nameError = fieldErrors.find((e) => e.field === 'name')?.message;
   const ipError = fieldErrors
     .filter((e) => e.field.startsWith('allowed_ips'))
@@ -94,35 +102,11 @@ function ProfileForm({ profile, onDone, onCancel }) {
     .join(' ') || undefined;
   const toggle = (f, on) => setFeatures((list) => (on ? [...list.filter((x) => x !== f), f] : list.filter((x) => x !== f)));
 
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    const body = {
-      name: name.trim(),
-      features: FEATURES.filter((f) => features.includes(f)).concat(features.filter((f) => !FEATURES.includes(f))),
-      allowed_ips: lines,
-      require_totp: totp,
-    };
-    try {
-      const saved = profile
-        ? await api('PATCH', `/api/v1/admin/profiles/${encodeURIComponent(profile.id)}`, body)
-        : await api('POST', '/api/v1/admin/profiles', body);
-      onDone(t(profile ? 'admin.profiles.updated' : 'admin.profiles.created', { name: saved.name }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
   // Features the server has that this page does not name still show, so that saving keeps them.
   const shown = FEATURES.concat(features.filter((f) => !FEATURES.includes(f)));
   return (
-    <form class="card stack" onSubmit={submit} noValidate>
-      <h2 tabIndex={-1} ref={heading}>
-        {profile ? t('admin.profiles.editTitle', { name: profile.name }) : t('admin.profiles.createTitle')}
-      </h2>
-      <Alert>{adminError(error)}</Alert>
+    <AdminForm title={profile ? t('admin.profiles.editTitle', { name: profile.name }) : t('admin.profiles.createTitle')}
+      form={submission} submitLabel={profile ? t('common.save') : t('common.create')} onCancel={onCancel}>
       <Field label={t('admin.profiles.name')} required maxLength={100} value={name}
         onInput={(e) => setName(e.target.value)} error={nameError} />
       <fieldset class="checks">
@@ -135,90 +119,53 @@ function ProfileForm({ profile, onDone, onCancel }) {
       <Field as="textarea" label={t('admin.profiles.ips')} hint={t('admin.profiles.ipsHint')} value={ips}
         rows={4} spellcheck={false} class="mono" onInput={(e) => setIps(e.target.value)} error={ipError} />
       <Field type="checkbox" label={t('admin.profiles.totp')} checked={totp} onChange={(e) => setTotp(e.target.checked)} />
-      <div class="actions">
-        <button type="button" class="button button-secondary" onClick={onCancel}>{t('common.cancel')}</button>
-        <button type="submit" class="button" disabled={busy}>{profile ? t('common.save') : t('common.create')}</button>
-      </div>
-    </form>
+    </AdminForm>
   );
 }
 
 export default function Profiles() {
-  const [tick, setTick] = useState(0);
-  const list = useAsync(() => listAll('/api/v1/admin/profiles'), [tick]);
-  const [panel, setPanel] = useState(null); // 'create' | { profile }
-  const [notice, setNotice] = useState('');
-  const done = (message) => {
-    setPanel(null);
-    setNotice(message);
-    setTick((n) => n + 1);
-  };
-  const open = (p) => { setNotice(''); setPanel(p); };
+  const page = useListPage(); // panel: 'create' | { profile }
+  const list = useAsync(() => listAll('/api/v1/admin/profiles'), [page.tick]);
   const items = list.data || [];
+  const remove = (p) => async () => {
+    try {
+      await api('DELETE', `/api/v1/admin/profiles/${encodeURIComponent(p.id)}`);
+    } catch (err) {
+      // The dialog shows err.text: give it the admin wording.
+      throw Object.assign(new Error(adminError(err)), { code: err.code });
+    }
+    page.done(t('admin.profiles.deleted', { name: p.name }));
+  };
   return (
     <Page title={t('admin.profiles.title')} actions={
-      <button type="button" class="button" onClick={() => open('create')}>{t('admin.profiles.new')}</button>
+      <button type="button" class="button" onClick={() => page.open('create')}>{t('admin.profiles.new')}</button>
     }>
       <AdminTabs />
       <p class="hint">{t('admin.profiles.intro')}</p>
-      <Alert kind="ok">{notice}</Alert>
-      {panel === 'create' && <ProfileForm onDone={done} onCancel={() => setPanel(null)} />}
-      {panel?.profile && (
-        <ProfileForm key={panel.profile.id} profile={panel.profile} onDone={done} onCancel={() => setPanel(null)} />
+      <Alert kind="ok">{page.notice}</Alert>
+      {page.panel === 'create' && <ProfileForm onDone={page.done} onCancel={page.close} />}
+      {page.panel?.profile && (
+        <ProfileForm key={page.panel.profile.id} profile={page.panel.profile} onDone={page.done} onCancel={page.close} />
       )}
-      {list.error && <Alert>{adminError(list.error)}</Alert>}
-      {list.loading && !list.data && <Spinner />}
-      {list.data && items.length === 0 && <Empty>{t('admin.profiles.none')}</Empty>}
-      {items.length > 0 && (
-        <div class="table-wrap">
-          <table class="responsive admin-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.profiles.name')}</th>
-                <th scope="col">{t('admin.profiles.features')}</th>
-                <th scope="col">{t('admin.profiles.ips')}</th>
-                <th scope="col">{t('admin.profiles.totp')}</th>
-                <th scope="col">{t('common.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.id}>
-                  <td data-label={t('admin.profiles.name')}>{p.name}</td>
-                  <td data-label={t('admin.profiles.features')}>
-                    {p.features.length ? p.features.map(featureName).join(', ') : t('admin.profiles.noFeature')}
-                  </td>
-                  <td data-label={t('admin.profiles.ips')}>
-                    {p.allowed_ips.length
-                      ? <ul class="plain-list">{p.allowed_ips.map((ip) => <li key={ip}><code>{ip}</code></li>)}</ul>
-                      : t('admin.profiles.allIps')}
-                  </td>
-                  <td data-label={t('admin.profiles.totp')}>{p.require_totp ? t('common.yes') : t('common.no')}</td>
-                  <td data-label={t('common.actions')}>
-                    <div class="actions row-actions">
-                      <button type="button" class="button button-secondary button-small" onClick={() => open({ profile: p })}>
-                        {t('common.edit')}<span class="visually-hidden"> {p.name}</span>
-                      </button>
-                      <ConfirmButton label={<>{t('admin.profiles.delete')}<span class="visually-hidden"> {p.name}</span></>}
-                        confirmLabel={t('admin.profiles.delete')} class="button button-danger button-small"
-                        title={t('admin.profiles.deleteTitle', { name: p.name })} message={t('admin.profiles.deleteText')}
-                        onConfirm={async () => {
-                          try {
-                            await api('DELETE', `/api/v1/admin/profiles/${encodeURIComponent(p.id)}`);
-                          } catch (err) {
-                            // The dialog shows err.text: give it the admin wording.
-                            throw Object.assign(new Error(adminError(err)), { code: err.code });
-                          }
-                          done(t('admin.profiles.deleted', { name: p.name }));
-                        }} />
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListState state={list} formatError={adminError} isEmpty={!items.length} empty={t('admin.profiles.none')}>
+        <DataTable class="admin-table" rows={items} columns={[
+          { label: t('admin.profiles.name'), cell: (p) => p.name },
+          { label: t('admin.profiles.features'), cell: (p) => (p.features.length ? p.features.map(featureName).join(', ') : t('admin.profiles.noFeature')) },
+          { label: t('admin.profiles.ips'), cell: (p) => (p.allowed_ips.length
+            ? <ul class="plain-list">{p.allowed_ips.map((ip) => <li key={ip}><code>{ip}</code></li>)}</ul>
+            : t('admin.profiles.allIps')) },
+          { label: t('admin.profiles.totp'), cell: (p) => (p.require_totp ? t('common.yes') : t('common.no')) },
+          { label: t('common.actions'), cell: (p) => (
+            <div class="actions row-actions">
+              <RowButton label={t('common.edit')} name={p.name} onClick={() => page.open({ profile: p })} />
+              <ConfirmButton label={<>{t('admin.profiles.delete')}<span class="visually-hidden"> {p.name}</span></>}
+                confirmLabel={t('admin.profiles.delete')} class="button button-danger button-small"
+                title={t('admin.profiles.deleteTitle', { name: p.name })} message={t('admin.profiles.deleteText')}
+                onConfirm={remove(p)} />
+            </div>
+          ) },
+        ]} />
+      </ListState>
     </Page>
   );
 }

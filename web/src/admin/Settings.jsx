@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { addStrings, t } from '../i18n.js';
-import { Alert, Field, Page, Spinner, useAsync } from '../ui.jsx';
+import { Alert, Field, ListState, Page, useAsync, useSubmit } from '../ui.jsx';
 import AdminTabs, { adminError } from './AdminTabs.jsx';
 
 addStrings({
@@ -51,10 +51,8 @@ export default function Settings() {
   const loaded = useAsync(() => api('GET', '/api/v1/admin/settings'), []);
   const [tenant, setTenant] = useState(null);
   const [form, setForm] = useState(null);
-  const [error, setError] = useState(null);
   const [checks, setChecks] = useState({});
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   const fill = (s) => {
     setTenant(s);
@@ -63,10 +61,8 @@ export default function Settings() {
   useEffect(() => { if (loaded.data) fill(loaded.data); }, [loaded.data]);
 
   const set = (k) => (e) => { setSaved(false); setForm((f) => ({ ...f, [k]: e.target.value })); };
-  const submit = async (e) => {
-    e.preventDefault();
+  const submission = useSubmit(async () => {
     setSaved(false);
-    setError(null);
     const c = {};
     if (!validDays(form.default_expiry_days)) c.default_expiry_days = t('admin.settings.range');
     if (!validDays(form.max_expiry_days)) c.max_expiry_days = t('admin.settings.range');
@@ -74,7 +70,6 @@ export default function Settings() {
       c.default_expiry_days = t('admin.settings.defaultOverMax');
     setChecks(c);
     if (Object.keys(c).length) return;
-    setBusy(true);
     try {
       fill(await api('PATCH', '/api/v1/admin/settings', {
         language: form.language,
@@ -83,54 +78,52 @@ export default function Settings() {
       }));
       setSaved(true);
     } catch (err) {
-      setError(err);
       const fields = {};
       for (const fe of err.problem?.errors || []) fields[fe.field] = fe.message;
       setChecks(fields);
-    } finally {
-      setBusy(false);
+      throw err;
     }
-  };
+  });
 
   return (
     <Page title={t('admin.settings.title')}>
       <AdminTabs />
-      {loaded.error && <Alert>{adminError(loaded.error)}</Alert>}
-      {loaded.loading && !form && <Spinner />}
-      {form && (
-        <div class="grid-2">
-          <form class="card stack" onSubmit={submit} noValidate aria-labelledby="settings-general">
-            <h2 id="settings-general">{t('admin.settings.general')}</h2>
-            <Alert kind="ok">{saved ? t('admin.settings.saved') : ''}</Alert>
-            <Alert>{adminError(error)}</Alert>
-            <Field as="select" label={t('admin.settings.language')} hint={t('admin.settings.languageHint')}
-              value={form.language} onChange={set('language')}>
-              <option value="fr">{t('admin.settings.lang.fr')}</option>
-              <option value="en">{t('admin.settings.lang.en')}</option>
-            </Field>
-            <Field label={t('admin.settings.defaultExpiry')} hint={t('admin.settings.expiryHint')} type="number"
-              inputMode="numeric" min={1} max={365} required value={form.default_expiry_days}
-              onInput={set('default_expiry_days')} error={checks.default_expiry_days} />
-            <Field label={t('admin.settings.maxExpiry')} hint={t('admin.settings.expiryHint')} type="number"
-              inputMode="numeric" min={1} max={365} required value={form.max_expiry_days}
-              onInput={set('max_expiry_days')} error={checks.max_expiry_days} />
-            <div class="actions">
-              <button type="submit" class="button" disabled={busy}>{t('common.save')}</button>
-            </div>
-          </form>
-          {tenant && (
-            <section class="card" aria-labelledby="settings-reseller">
-              <h2 id="settings-reseller">{t('admin.settings.reseller')}</h2>
-              <dl class="meta">
-                <dt>{t('admin.settings.name')}</dt><dd>{tenant.name}</dd>
-                <dt>{t('admin.settings.plan')}</dt><dd>{tenant.plan}</dd>
-                <dt>{t('admin.settings.hostnames')}</dt>
-                <dd>{(tenant.hostnames || []).map((h) => <div key={h}><code>{h}</code></div>)}</dd>
-              </dl>
-            </section>
-          )}
-        </div>
-      )}
+      <ListState state={loaded} formatError={adminError}>
+        {form && (
+          <div class="grid-2">
+            <form class="card stack" onSubmit={submission.submit} noValidate aria-labelledby="settings-general">
+              <h2 id="settings-general">{t('admin.settings.general')}</h2>
+              <Alert kind="ok">{saved ? t('admin.settings.saved') : ''}</Alert>
+              <Alert>{adminError(submission.error)}</Alert>
+              <Field as="select" label={t('admin.settings.language')} hint={t('admin.settings.languageHint')}
+                value={form.language} onChange={set('language')}>
+                <option value="fr">{t('admin.settings.lang.fr')}</option>
+                <option value="en">{t('admin.settings.lang.en')}</option>
+              </Field>
+              <Field label={t('admin.settings.defaultExpiry')} hint={t('admin.settings.expiryHint')} type="number"
+                inputMode="numeric" min={1} max={365} required value={form.default_expiry_days}
+                onInput={set('default_expiry_days')} error={checks.default_expiry_days} />
+              <Field label={t('admin.settings.maxExpiry')} hint={t('admin.settings.expiryHint')} type="number"
+                inputMode="numeric" min={1} max={365} required value={form.max_expiry_days}
+                onInput={set('max_expiry_days')} error={checks.max_expiry_days} />
+              <div class="actions">
+                <button type="submit" class="button" disabled={submission.busy}>{t('common.save')}</button>
+              </div>
+            </form>
+            {tenant && (
+              <section class="card" aria-labelledby="settings-reseller">
+                <h2 id="settings-reseller">{t('admin.settings.reseller')}</h2>
+                <dl class="meta">
+                  <dt>{t('admin.settings.name')}</dt><dd>{tenant.name}</dd>
+                  <dt>{t('admin.settings.plan')}</dt><dd>{tenant.plan}</dd>
+                  <dt>{t('admin.settings.hostnames')}</dt>
+                  <dd>{(tenant.hostnames || []).map((h) => <div key={h}><code>{h}</code></div>)}</dd>
+                </dl>
+              </section>
+            )}
+          </div>
+        )}
+      </ListState>
     </Page>
   );
 }

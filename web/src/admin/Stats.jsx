@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { formatBytes, formatDate, formatNumber, formatPercent } from '../format.js';
 import { addStrings, language, locale, t } from '../i18n.js';
 import { useSignal } from '../state.js';
-import { Alert, Empty, Field, Page, Spinner, useAsync } from '../ui.jsx';
+import { Alert, Empty, Field, ListState, Page, Spinner, useAsync } from '../ui.jsx';
 import AdminTabs, { adminError } from './AdminTabs.jsx';
 
 addStrings({
@@ -155,6 +155,40 @@ function Chart({ config, label, children }) {
   );
 }
 
+/**
+ * The figures of a chart: `columns` [{ label, cell }], the first of which heads each row, the
+ * others numbers; `empty` fills a row when there are none.
+ */
+function ChartTable({ columns, rows, rowKey, empty }) {
+  const [head, ...figures] = columns;
+  return (
+    <table class="admin-table">
+      <thead><tr>
+        {columns.map((c, i) => <th key={i} scope="col" class={i ? 'num' : undefined}>{c.label}</th>)}
+      </tr></thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={rowKey(row)}>
+            <th scope="row">{head.cell(row)}</th>
+            {figures.map((c, i) => <td key={i} class="num">{c.cell(row)}</td>)}
+          </tr>
+        ))}
+        {!rows.length && empty && <tr><td colSpan={columns.length}>{empty}</td></tr>}
+      </tbody>
+    </table>
+  );
+}
+
+/** A card with its heading and a chart with its table, or `empty` when there is nothing to draw. */
+function ChartCard({ id, title, empty, config, label, table }) {
+  return (
+    <section class="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {empty ? <Empty>{empty}</Empty> : <Chart config={config} label={label}><ChartTable {...table} /></Chart>}
+    </section>
+  );
+}
+
 // --- Periods ------------------------------------------------------------------------------------
 const DAY = 86400000;
 const dayMs = (d) => Date.parse(`${d}T00:00:00Z`);
@@ -239,31 +273,31 @@ function Usage() {
   return (
     <section class="card stack" aria-labelledby="stats-usage">
       <h2 id="stats-usage">{t('admin.stats.usage')}</h2>
-      {usage.error && <Alert>{adminError(usage.error)}</Alert>}
-      {usage.loading && !u && <Spinner />}
-      {u && (
-        <>
-          <UsageBar label={t('admin.stats.licences')} used={u.users} total={u.licences}
-            text={t('admin.stats.licencesText', {
-              used: formatNumber(u.users), total: formatNumber(u.licences),
-              percent: formatPercent(u.licences ? u.users / u.licences : 0),
-            })} />
-          {u.storage_bytes_quota != null ? (
-            <UsageBar label={t('admin.stats.storage')} used={u.storage_bytes_used} total={u.storage_bytes_quota}
-              text={t('admin.stats.storageText', {
-                used: formatBytes(u.storage_bytes_used), total: formatBytes(u.storage_bytes_quota),
-                percent: formatPercent(u.storage_bytes_quota ? u.storage_bytes_used / u.storage_bytes_quota : 0),
+      <ListState state={usage} formatError={adminError}>
+        {u && (
+          <>
+            <UsageBar label={t('admin.stats.licences')} used={u.users} total={u.licences}
+              text={t('admin.stats.licencesText', {
+                used: formatNumber(u.users), total: formatNumber(u.licences),
+                percent: formatPercent(u.licences ? u.users / u.licences : 0),
               })} />
-          ) : (
-            <p><strong>{t('admin.stats.storage')}</strong> {t('admin.stats.storageUnlimited', { used: formatBytes(u.storage_bytes_used) })}</p>
-          )}
-          <h3>{t('admin.stats.last30')}</h3>
-          <dl class="meta">
-            <dt>{t('admin.stats.transfers30')}</dt><dd>{formatNumber(u.transfers_30d)}</dd>
-            <dt>{t('admin.stats.bytes30')}</dt><dd>{formatBytes(u.bytes_sent_30d)}</dd>
-          </dl>
-        </>
-      )}
+            {u.storage_bytes_quota != null ? (
+              <UsageBar label={t('admin.stats.storage')} used={u.storage_bytes_used} total={u.storage_bytes_quota}
+                text={t('admin.stats.storageText', {
+                  used: formatBytes(u.storage_bytes_used), total: formatBytes(u.storage_bytes_quota),
+                  percent: formatPercent(u.storage_bytes_quota ? u.storage_bytes_used / u.storage_bytes_quota : 0),
+                })} />
+            ) : (
+              <p><strong>{t('admin.stats.storage')}</strong> {t('admin.stats.storageUnlimited', { used: formatBytes(u.storage_bytes_used) })}</p>
+            )}
+            <h3>{t('admin.stats.last30')}</h3>
+            <dl class="meta">
+              <dt>{t('admin.stats.transfers30')}</dt><dd>{formatNumber(u.transfers_30d)}</dd>
+              <dt>{t('admin.stats.bytes30')}</dt><dd>{formatBytes(u.bytes_sent_30d)}</dd>
+            </dl>
+          </>
+        )}
+      </ListState>
     </section>
   );
 }
@@ -315,50 +349,26 @@ function OverTime({ stats, lang }) {
   });
   // The tables list only the periods with activity, not hundreds of empty days.
   const active = series.filter((s) => s.transfers || s.files || s.bytes_sent || s.downloads || s.bytes_downloaded || s.uploads_received);
-  const rowHead = (s) => <th scope="row">{periodLabel(s.period, g, true)}</th>;
+  const period = { label: t('admin.stats.period'), cell: (s) => periodLabel(s.period, g, true) };
+  const rows = { rows: active, rowKey: (s) => s.period, empty: t('admin.stats.noSenders') };
   return (
     <div class="grid-2">
-      <section class="card" aria-labelledby="stats-volume">
-        <h2 id="stats-volume">{t('admin.stats.volumeTitle')}</h2>
-        <Chart config={volume} label={volumeLabel}>
-          <table class="admin-table">
-            <thead><tr>
-              <th scope="col">{t('admin.stats.period')}</th>
-              <th scope="col" class="num">{t('admin.stats.bytesSent')}</th>
-              <th scope="col" class="num">{t('admin.stats.bytesDownloaded')}</th>
-            </tr></thead>
-            <tbody>
-              {active.map((s) => (
-                <tr key={s.period}>{rowHead(s)}<td class="num">{formatBytes(s.bytes_sent)}</td><td class="num">{formatBytes(s.bytes_downloaded)}</td></tr>
-              ))}
-              {!active.length && <tr><td colSpan={3}>{t('admin.stats.noSenders')}</td></tr>}
-            </tbody>
-          </table>
-        </Chart>
-      </section>
-      <section class="card" aria-labelledby="stats-activity">
-        <h2 id="stats-activity">{t('admin.stats.activityTitle')}</h2>
-        <Chart config={activity} label={activityLabel}>
-          <table class="admin-table">
-            <thead><tr>
-              <th scope="col">{t('admin.stats.period')}</th>
-              <th scope="col" class="num">{t('admin.stats.transfers')}</th>
-              <th scope="col" class="num">{t('admin.stats.files')}</th>
-              <th scope="col" class="num">{t('admin.stats.downloads')}</th>
-              <th scope="col" class="num">{t('admin.stats.uploads')}</th>
-            </tr></thead>
-            <tbody>
-              {active.map((s) => (
-                <tr key={s.period}>{rowHead(s)}
-                  <td class="num">{formatNumber(s.transfers)}</td><td class="num">{formatNumber(s.files)}</td>
-                  <td class="num">{formatNumber(s.downloads)}</td><td class="num">{formatNumber(s.uploads_received)}</td>
-                </tr>
-              ))}
-              {!active.length && <tr><td colSpan={5}>{t('admin.stats.noSenders')}</td></tr>}
-            </tbody>
-          </table>
-        </Chart>
-      </section>
+      <ChartCard id="stats-volume" title={t('admin.stats.volumeTitle')} config={volume} label={volumeLabel} table={{
+        ...rows, columns: [
+          period,
+          { label: t('admin.stats.bytesSent'), cell: (s) => formatBytes(s.bytes_sent) },
+          { label: t('admin.stats.bytesDownloaded'), cell: (s) => formatBytes(s.bytes_downloaded) },
+        ],
+      }} />
+      <ChartCard id="stats-activity" title={t('admin.stats.activityTitle')} config={activity} label={activityLabel} table={{
+        ...rows, columns: [
+          period,
+          { label: t('admin.stats.transfers'), cell: (s) => formatNumber(s.transfers) },
+          { label: t('admin.stats.files'), cell: (s) => formatNumber(s.files) },
+          { label: t('admin.stats.downloads'), cell: (s) => formatNumber(s.downloads) },
+          { label: t('admin.stats.uploads'), cell: (s) => formatNumber(s.uploads_received) },
+        ],
+      }} />
     </div>
   );
 }
@@ -388,26 +398,14 @@ function FileTypes({ types, lang }) {
     list: slices.map((x) => `${name(x)} ${formatBytes(x.bytes)} (${formatPercent(total ? x.bytes / total : 0)})`).join(', '),
   });
   return (
-    <section class="card" aria-labelledby="stats-types">
-      <h2 id="stats-types">{t('admin.stats.typesTitle')}</h2>
-      {!types.length ? <Empty>{t('admin.stats.noTypes')}</Empty> : (
-        <Chart config={config} label={label}>
-          <table class="admin-table">
-            <thead><tr>
-              <th scope="col">{t('admin.stats.type')}</th>
-              <th scope="col" class="num">{t('admin.stats.files')}</th>
-              <th scope="col" class="num">{t('admin.stats.bytesSent')}</th>
-            </tr></thead>
-            <tbody>
-              {types.map((x) => (
-                <tr key={x.type}><th scope="row"><code>{name(x)}</code></th>
-                  <td class="num">{formatNumber(x.files)}</td><td class="num">{formatBytes(x.bytes)}</td></tr>
-              ))}
-            </tbody>
-          </table>
-        </Chart>
-      )}
-    </section>
+    <ChartCard id="stats-types" title={t('admin.stats.typesTitle')} empty={!types.length && t('admin.stats.noTypes')}
+      config={config} label={label} table={{
+        rows: types, rowKey: (x) => x.type, columns: [
+          { label: t('admin.stats.type'), cell: (x) => <code>{name(x)}</code> },
+          { label: t('admin.stats.files'), cell: (x) => formatNumber(x.files) },
+          { label: t('admin.stats.bytesSent'), cell: (x) => formatBytes(x.bytes) },
+        ],
+      }} />
   );
 }
 
@@ -429,28 +427,14 @@ function TopSenders({ senders, lang }) {
     list: senders.map((s) => `${name(s)} ${formatBytes(s.bytes_sent)}`).join(', '),
   });
   return (
-    <section class="card" aria-labelledby="stats-senders">
-      <h2 id="stats-senders">{t('admin.stats.sendersTitle')}</h2>
-      {!senders.length ? <Empty>{t('admin.stats.noSenders')}</Empty> : (
-        <Chart config={config} label={label}>
-          <table class="admin-table">
-            <thead><tr>
-              <th scope="col">{t('admin.stats.sender')}</th>
-              <th scope="col" class="num">{t('admin.stats.transfers')}</th>
-              <th scope="col" class="num">{t('admin.stats.bytesSent')}</th>
-            </tr></thead>
-            <tbody>
-              {senders.map((s) => (
-                <tr key={s.user_id}>
-                  <th scope="row">{name(s)}{s.name && s.email ? <span class="hint"> {s.email}</span> : null}</th>
-                  <td class="num">{formatNumber(s.transfers)}</td><td class="num">{formatBytes(s.bytes_sent)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Chart>
-      )}
-    </section>
+    <ChartCard id="stats-senders" title={t('admin.stats.sendersTitle')} empty={!senders.length && t('admin.stats.noSenders')}
+      config={config} label={label} table={{
+        rows: senders, rowKey: (s) => s.user_id, columns: [
+          { label: t('admin.stats.sender'), cell: (s) => <>{name(s)}{s.name && s.email ? <span class="hint"> {s.email}</span> : null}</> },
+          { label: t('admin.stats.transfers'), cell: (s) => formatNumber(s.transfers) },
+          { label: t('admin.stats.bytesSent'), cell: (s) => formatBytes(s.bytes_sent) },
+        ],
+      }} />
   );
 }
 

@@ -6,8 +6,8 @@ import { api, listAll } from '../api.js';
 import { formatDate, formatNumber } from '../format.js';
 import { addStrings, language, t } from '../i18n.js';
 import { me } from '../session.js';
-import { Alert, Badge, ConfirmButton, Empty, Field, Page, Spinner, useAsync } from '../ui.jsx';
-import AdminTabs, { adminError, Pager, useCursorPages } from './AdminTabs.jsx';
+import { Alert, Badge, ConfirmButton, DataTable, Field, ListState, Page, useAsync, useSubmit } from '../ui.jsx';
+import AdminTabs, { AdminForm, adminError, Pager, RowButton, useCursorPages, useListPage } from './AdminTabs.jsx';
 
 addStrings({
   fr: {
@@ -151,73 +151,54 @@ function stateName(state) {
   return text === key ? state : text;
 }
 
+const lastLogin = (u) => (u.last_login_at ? formatDate(u.last_login_at) : t('common.never'));
+
 /** The profile's name, for the list. */
 function profileName(profiles, id) {
   if (!id) return '—';
   return profiles.find((p) => p.id === id)?.name || id;
 }
 
+/** A select whose choice goes to `onChange`; `options` are [value, text] pairs. */
+function Choice({ label, value, onChange, options }) {
+  return (
+    <Field as="select" label={label} value={value} onChange={(e) => onChange(e.target.value)}>
+      {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+    </Field>
+  );
+}
+
 function ProfileSelect({ profiles, value, onChange }) {
   return (
-    <Field as="select" label={t('admin.users.profile')} value={value || ''} onChange={(e) => onChange(e.target.value)}>
-      <option value="">{t('admin.users.noProfile')}</option>
-      {profiles.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-    </Field>
+    <Choice label={t('admin.users.profile')} value={value || ''} onChange={onChange}
+      options={[['', t('admin.users.noProfile')], ...profiles.map((p) => [p.id, p.name])]} />
   );
 }
 
 function RoleSelect({ value, onChange }) {
-  return (
-    <Field as="select" label={t('admin.users.role')} value={value} onChange={(e) => onChange(e.target.value)}>
-      <option value="user">{roleName('user')}</option>
-      <option value="tenant_admin">{roleName('tenant_admin')}</option>
-    </Field>
-  );
+  return <Choice label={t('admin.users.role')} value={value} onChange={onChange} options={['user', 'tenant_admin'].map((r) => [r, roleName(r)])} />;
 }
 
 function LanguageSelect({ value, onChange }) {
   return (
-    <Field as="select" label={t('admin.users.language')} value={value} onChange={(e) => onChange(e.target.value)}>
-      <option value="fr">{t('admin.users.lang.fr')}</option>
-      <option value="en">{t('admin.users.lang.en')}</option>
-    </Field>
+    <Choice label={t('admin.users.language')} value={value} onChange={onChange}
+      options={['fr', 'en'].map((l) => [l, t('admin.users.lang.' + l)])} />
   );
-}
-
-/** Focuses the heading of a panel when it opens. */
-function useFocusOnOpen() {
-  const ref = useRef(null);
-  useEffect(() => { ref.current?.focus(); }, []);
-  return ref;
 }
 
 function CreateUser({ profiles, onDone, onCancel }) {
   const [form, setForm] = useState({ email: '', name: '', role: 'user', profile_id: '', language: language.get() });
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const heading = useFocusOnOpen();
   const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
-  const fieldError = (name) => error?.problem?.errors?.find((e) => e.field === name)?.message;
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const body = { email: form.email.trim(), name: form.name.trim(), role: form.role, language: form.language };
-      if (form.profile_id) body.profile_id = form.profile_id;
-      const u = await api('POST', '/api/v1/admin/users', body);
-      onDone(t('admin.users.created', { email: u.email }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submission = useSubmit(async () => {
+    const body = { email: form.email.trim(), name: form.name.trim(), role: form.role, language: form.language };
+    if (form.profile_id) body.profile_id = form.profile_id;
+    const u = await api('POST', '/api/v1/admin/users', body);
+    onDone(t('admin.users.created', { email: u.email }));
+  });
+  const fieldError = (name) => submission.error?.problem?.errors?.find((e) => e.field === name)?.message;
   return (
-    <form class="card stack" onSubmit={submit} noValidate>
-      <h2 tabIndex={-1} ref={heading}>{t('admin.users.createTitle')}</h2>
-      <p class="hint">{t('admin.users.createHint')}</p>
-      <Alert>{adminError(error)}</Alert>
+    <AdminForm title={t('admin.users.createTitle')} intro={<p class="hint">{t('admin.users.createHint')}</p>}
+      form={submission} submitLabel={t('common.create')} onCancel={onCancel}>
       <div class="row">
         <Field label={t('common.email')} type="email" required autocomplete="off" value={form.email}
           onInput={(e) => set('email')(e.target.value)} error={fieldError('email')} />
@@ -229,11 +210,7 @@ function CreateUser({ profiles, onDone, onCancel }) {
         <ProfileSelect profiles={profiles} value={form.profile_id} onChange={set('profile_id')} />
         <LanguageSelect value={form.language} onChange={set('language')} />
       </div>
-      <div class="actions">
-        <button type="button" class="button button-secondary" onClick={onCancel}>{t('common.cancel')}</button>
-        <button type="submit" class="button" disabled={busy}>{t('common.create')}</button>
-      </div>
-    </form>
+    </AdminForm>
   );
 }
 
@@ -242,47 +219,35 @@ function EditUser({ user, profiles, self, onDone, onCancel }) {
     name: user.name, role: user.role, profile_id: user.profile_id || '', language: user.language || 'fr',
     disabled: user.state === 'disabled',
   });
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const heading = useFocusOnOpen();
   const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const body = { name: form.name.trim(), role: form.role, profile_id: form.profile_id || null, language: form.language };
-      const wasDisabled = user.state === 'disabled';
-      if (form.disabled !== wasDisabled) body.state = form.disabled ? 'disabled' : 'active';
-      await api('PATCH', `/api/v1/admin/users/${encodeURIComponent(user.id)}`, body);
-      onDone(t('admin.users.updated', { email: user.email }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const id = encodeURIComponent(user.id);
+  const submission = useSubmit(async () => {
+    const body = { name: form.name.trim(), role: form.role, profile_id: form.profile_id || null, language: form.language };
+    const wasDisabled = user.state === 'disabled';
+    if (form.disabled !== wasDisabled) body.state = form.disabled ? 'disabled' : 'active';
+    await api('PATCH', `/api/v1/admin/users/${id}`, body);
+    onDone(t('admin.users.updated', { email: user.email }));
+  });
   const invite = async () => {
-    setError(null);
+    submission.setError(null);
     try {
-      await api('POST', `/api/v1/admin/users/${encodeURIComponent(user.id)}/invitation`);
+      await api('POST', `/api/v1/admin/users/${id}/invitation`);
       onDone(t('admin.users.invited', { email: user.email }));
     } catch (err) {
-      setError(err);
+      submission.setError(err);
     }
   };
-  const id = encodeURIComponent(user.id);
   return (
-    <form class="card stack" onSubmit={submit} noValidate>
-      <h2 tabIndex={-1} ref={heading}>{t('admin.users.editTitle', { name: user.name || user.email })}</h2>
-      <dl class="meta">
-        <dt>{t('common.email')}</dt><dd>{user.email}</dd>
-        <dt>{t('common.state')}</dt><dd><Badge kind={stateKinds[user.state]}>{stateName(user.state)}</Badge></dd>
-        <dt>{t('common.created')}</dt><dd>{formatDate(user.created_at)}</dd>
-        <dt>{t('admin.users.lastLogin')}</dt><dd>{user.last_login_at ? formatDate(user.last_login_at) : t('common.never')}</dd>
-        <dt>{t('admin.users.totp')}</dt><dd>{user.totp_enabled ? t('common.yes') : t('common.no')}</dd>
-      </dl>
-      <Alert>{adminError(error)}</Alert>
+    <AdminForm title={t('admin.users.editTitle', { name: user.name || user.email })} form={submission}
+      submitLabel={t('common.save')} onCancel={onCancel} intro={
+        <dl class="meta">
+          <dt>{t('common.email')}</dt><dd>{user.email}</dd>
+          <dt>{t('common.state')}</dt><dd><Badge kind={stateKinds[user.state]}>{stateName(user.state)}</Badge></dd>
+          <dt>{t('common.created')}</dt><dd>{formatDate(user.created_at)}</dd>
+          <dt>{t('admin.users.lastLogin')}</dt><dd>{lastLogin(user)}</dd>
+          <dt>{t('admin.users.totp')}</dt><dd>{user.totp_enabled ? t('common.yes') : t('common.no')}</dd>
+        </dl>
+      }>
       <div class="row">
         <Field label={t('common.name')} required value={form.name} onInput={(e) => set('name')(e.target.value)} />
         <RoleSelect value={form.role} onChange={set('role')} />
@@ -313,11 +278,7 @@ function EditUser({ user, profiles, self, onDone, onCancel }) {
             }} />
         )}
       </div>
-      <div class="actions">
-        <button type="button" class="button button-secondary" onClick={onCancel}>{t('common.cancel')}</button>
-        <button type="submit" class="button" disabled={busy}>{t('common.save')}</button>
-      </div>
-    </form>
+    </AdminForm>
   );
 }
 
@@ -338,68 +299,50 @@ export function csvRecordLines(text) {
   return out;
 }
 
+/** The rows of the import report: each line of the file read here, with the server's errors. */
+function reportRows(report) {
+  const rows = [];
+  const errors = new Map();
+  for (const e of report.result.errors || []) {
+    if (!errors.has(e.line)) errors.set(e.line, []);
+    errors.get(e.line).push(e.message);
+  }
+  const seen = new Set();
+  for (const l of report.lines) {
+    seen.add(l.line);
+    rows.push({ line: l.line, text: l.text, messages: errors.get(l.line) || null });
+  }
+  // Errors on lines the local reading did not see (it is only an approximation).
+  for (const [line, messages] of errors) if (!seen.has(line)) rows.push({ line, text: '', messages });
+  return rows.sort((a, b) => a.line - b.line);
+}
+
 function ImportUsers({ onImported, onCancel }) {
   const [file, setFile] = useState(null);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
   const [report, setReport] = useState(null);
-  const heading = useFocusOnOpen();
   const reportHeading = useRef(null);
   useEffect(() => { if (report) reportHeading.current?.focus(); }, [report]);
 
-  const submit = async (e) => {
-    e.preventDefault();
-    setError(null);
+  const submission = useSubmit(async () => {
     setReport(null);
-    if (!file) {
-      setError({ message: t('admin.users.importChoose') });
-      return;
-    }
-    setBusy(true);
-    try {
-      // The file goes as it is (the server checks its encoding); the text only labels the report.
-      const result = await api('POST', '/api/v1/admin/users/import', file, { type: 'text/csv; charset=utf-8' });
-      const text = new TextDecoder('utf-8').decode(await file.arrayBuffer());
-      setReport({ result, lines: csvRecordLines(text).slice(1) });
-      onImported();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    if (!file) throw new Error(t('admin.users.importChoose'));
+    // The file goes as it is (the server checks its encoding); the text only labels the report.
+    const result = await api('POST', '/api/v1/admin/users/import', file, { type: 'text/csv; charset=utf-8' });
+    const text = new TextDecoder('utf-8').decode(await file.arrayBuffer());
+    setReport({ result, lines: csvRecordLines(text).slice(1) });
+    onImported();
+  });
 
-  const rows = [];
-  if (report) {
-    const errors = new Map();
-    for (const e of report.result.errors || []) {
-      if (!errors.has(e.line)) errors.set(e.line, []);
-      errors.get(e.line).push(e.message);
-    }
-    const seen = new Set();
-    for (const l of report.lines) {
-      seen.add(l.line);
-      rows.push({ line: l.line, text: l.text, messages: errors.get(l.line) || null });
-    }
-    // Errors on lines the local reading did not see (it is only an approximation).
-    for (const [line, messages] of errors) if (!seen.has(line)) rows.push({ line, text: '', messages });
-    rows.sort((a, b) => a.line - b.line);
-  }
   const r = report?.result;
   const nErrors = r?.errors?.length || 0;
 
   return (
     <div class="card stack">
-      <form class="stack" onSubmit={submit} noValidate>
-        <h2 tabIndex={-1} ref={heading}>{t('admin.users.importTitle')}</h2>
-        <Alert>{adminError(error)}</Alert>
+      <AdminForm class="stack" title={t('admin.users.importTitle')} form={submission} onCancel={onCancel}
+        cancelLabel={t('common.close')} submitLabel={submission.busy ? t('admin.users.importing') : t('admin.users.importSubmit')}>
         <Field label={t('admin.users.importFile')} hint={t('admin.users.importHint')} type="file"
           accept=".csv,text/csv,text/plain" onChange={(e) => { setFile(e.target.files[0] || null); setReport(null); }} />
-        <div class="actions">
-          <button type="button" class="button button-secondary" onClick={onCancel}>{t('common.close')}</button>
-          <button type="submit" class="button" disabled={busy}>{busy ? t('admin.users.importing') : t('admin.users.importSubmit')}</button>
-        </div>
-      </form>
+      </AdminForm>
       {report && (
         <section class="stack" aria-labelledby="import-report">
           <h3 id="import-report" tabIndex={-1} ref={reportHeading}>{t('admin.users.report')}</h3>
@@ -409,35 +352,15 @@ function ImportUsers({ onImported, onCancel }) {
               errors: formatNumber(nErrors),
             })}
           </Alert>
-          <div class="table-wrap">
-            <table class="responsive admin-table">
-              <caption class="visually-hidden">{t('admin.users.reportCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col" class="num">{t('admin.users.reportLine')}</th>
-                  <th scope="col">{t('admin.users.reportContent')}</th>
-                  <th scope="col">{t('admin.users.reportStatus')}</th>
-                  <th scope="col">{t('admin.users.reportMessage')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row) => (
-                  <tr key={row.line} class={row.messages ? 'report-error' : 'report-ok'}>
-                    <td class="num" data-label={t('admin.users.reportLine')}>{row.line}</td>
-                    <td data-label={t('admin.users.reportContent')}><code>{row.text}</code></td>
-                    <td data-label={t('admin.users.reportStatus')}>
-                      {row.messages
-                        ? <Badge kind="danger">{t('admin.users.reportError')}</Badge>
-                        : <Badge kind="ok">{t('admin.users.reportOk')}</Badge>}
-                    </td>
-                    <td data-label={t('admin.users.reportMessage')}>
-                      {row.messages ? row.messages.join(' ; ') : t('admin.users.reportOkText')}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable class="admin-table import-report" caption={t('admin.users.reportCaption')} rows={reportRows(report)}
+            rowKey={(row) => row.line} columns={[
+              { label: t('admin.users.reportLine'), num: true, cell: (row) => row.line },
+              { label: t('admin.users.reportContent'), cell: (row) => <code>{row.text}</code> },
+              { label: t('admin.users.reportStatus'), cell: (row) => (row.messages
+                ? <Badge kind="danger">{t('admin.users.reportError')}</Badge>
+                : <Badge kind="ok">{t('admin.users.reportOk')}</Badge>) },
+              { label: t('admin.users.reportMessage'), cell: (row) => (row.messages ? row.messages.join(' ; ') : t('admin.users.reportOkText')) },
+            ]} />
         </section>
       )}
     </div>
@@ -449,61 +372,44 @@ export default function Users() {
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const pages = useCursorPages();
-  const [panel, setPanel] = useState(null); // 'create' | 'import' | { user }
-  const [notice, setNotice] = useState('');
-  const [rowError, setRowError] = useState(null);
-  const [tick, setTick] = useState(0);
+  const page = useListPage(); // panel: 'create' | 'import' | { user }
   const profiles = useAsync(() => listAll('/api/v1/admin/profiles'), []);
   const list = useAsync(() => {
     const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (query) params.set('q', query);
     if (pages.cursor) params.set('cursor', pages.cursor);
     return api('GET', `/api/v1/admin/users?${params}`);
-  }, [query, pages.cursor, tick]);
+  }, [query, pages.cursor, page.tick]);
   const profileList = profiles.data || [];
 
-  const refresh = () => setTick((n) => n + 1);
-  const done = (message) => {
-    setPanel(null);
-    setNotice(message);
-    refresh();
-  };
   const search = (e) => {
     e.preventDefault();
     setQuery(q.trim());
     pages.reset();
   };
   const clear = () => { setQ(''); setQuery(''); pages.reset(); };
-  const toggle = async (u) => {
-    setRowError(null);
-    setNotice('');
+  const toggle = (u) => page.act('', async () => {
     const disable = u.state !== 'disabled';
-    try {
-      await api('PATCH', `/api/v1/admin/users/${encodeURIComponent(u.id)}`, { state: disable ? 'disabled' : 'active' });
-      setNotice(t(disable ? 'admin.users.disabledDone' : 'admin.users.enabledDone', { email: u.email }));
-      refresh();
-    } catch (err) {
-      setRowError(err);
-    }
-  };
-  const open = (p) => { setNotice(''); setRowError(null); setPanel(p); };
+    await api('PATCH', `/api/v1/admin/users/${encodeURIComponent(u.id)}`, { state: disable ? 'disabled' : 'active' });
+    page.notify(t(disable ? 'admin.users.disabledDone' : 'admin.users.enabledDone', { email: u.email }));
+  });
 
   const items = list.data?.items || [];
   return (
     <Page title={t('admin.users.title')} actions={
       <>
-        <button type="button" class="button" onClick={() => open('create')}>{t('admin.users.new')}</button>
-        <button type="button" class="button button-secondary" onClick={() => open('import')}>{t('admin.users.import')}</button>
+        <button type="button" class="button" onClick={() => page.open('create')}>{t('admin.users.new')}</button>
+        <button type="button" class="button button-secondary" onClick={() => page.open('import')}>{t('admin.users.import')}</button>
       </>
     }>
       <AdminTabs />
-      <Alert kind="ok">{notice}</Alert>
-      <Alert>{adminError(rowError)}</Alert>
-      {panel === 'create' && <CreateUser profiles={profileList} onDone={done} onCancel={() => setPanel(null)} />}
-      {panel === 'import' && <ImportUsers onImported={refresh} onCancel={() => setPanel(null)} />}
-      {panel?.user && (
-        <EditUser key={panel.user.id} user={panel.user} profiles={profileList} self={panel.user.id === user?.id}
-          onDone={done} onCancel={() => setPanel(null)} />
+      <Alert kind="ok">{page.notice}</Alert>
+      <Alert>{adminError(page.error)}</Alert>
+      {page.panel === 'create' && <CreateUser profiles={profileList} onDone={page.done} onCancel={page.close} />}
+      {page.panel === 'import' && <ImportUsers onImported={page.refresh} onCancel={page.close} />}
+      {page.panel?.user && (
+        <EditUser key={page.panel.user.id} user={page.panel.user} profiles={profileList} self={page.panel.user.id === user?.id}
+          onDone={page.done} onCancel={page.close} />
       )}
 
       <form class="row" role="search" onSubmit={search}>
@@ -516,59 +422,26 @@ export default function Users() {
       </form>
 
       <h2>{t('admin.users.list')}</h2>
-      {list.error && <Alert>{adminError(list.error)}</Alert>}
-      {list.loading && !list.data && <Spinner />}
-      {list.data && items.length === 0 && (
-        <Empty>{query ? t('admin.users.noMatch', { q: query }) : t('admin.users.none')}</Empty>
-      )}
-      {items.length > 0 && (
-        <div class="table-wrap" aria-busy={list.loading ? 'true' : undefined}>
-          <table class="responsive admin-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('common.name')}</th>
-                <th scope="col">{t('common.email')}</th>
-                <th scope="col">{t('admin.users.role')}</th>
-                <th scope="col">{t('admin.users.profile')}</th>
-                <th scope="col">{t('common.state')}</th>
-                <th scope="col">{t('admin.users.lastLogin')}</th>
-                <th scope="col">{t('common.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((u) => {
-                const self = u.id === user?.id;
-                const who = u.name || u.email;
-                return (
-                  <tr key={u.id}>
-                    <td data-label={t('common.name')}>{u.name} {self && <span class="hint">{t('admin.users.you')}</span>}</td>
-                    <td data-label={t('common.email')}>{u.email}</td>
-                    <td data-label={t('admin.users.role')}>{roleName(u.role)}</td>
-                    <td data-label={t('admin.users.profile')}>{profileName(profileList, u.profile_id)}</td>
-                    <td data-label={t('common.state')}>
-                      <Badge kind={stateKinds[u.state]}>{stateName(u.state)}</Badge>
-                    </td>
-                    <td data-label={t('admin.users.lastLogin')}>{u.last_login_at ? formatDate(u.last_login_at) : t('common.never')}</td>
-                    <td data-label={t('common.actions')}>
-                      <div class="actions row-actions">
-                        <button type="button" class="button button-secondary button-small" onClick={() => open({ user: u })}>
-                          {t('admin.users.edit')}<span class="visually-hidden"> {who}</span>
-                        </button>
-                        {!self && (
-                          <button type="button" class="button button-secondary button-small" onClick={() => toggle(u)}>
-                            {t(u.state === 'disabled' ? 'admin.users.enable' : 'admin.users.disable')}
-                            <span class="visually-hidden"> {who}</span>
-                          </button>
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListState state={list} formatError={adminError} isEmpty={!items.length}
+        empty={query ? t('admin.users.noMatch', { q: query }) : t('admin.users.none')}>
+        <DataTable class="admin-table" busy={list.loading} rows={items} columns={[
+          { label: t('common.name'), cell: (u) => <>{u.name} {u.id === user?.id && <span class="hint">{t('admin.users.you')}</span>}</> },
+          { label: t('common.email'), cell: (u) => u.email },
+          { label: t('admin.users.role'), cell: (u) => roleName(u.role) },
+          { label: t('admin.users.profile'), cell: (u) => profileName(profileList, u.profile_id) },
+          { label: t('common.state'), cell: (u) => <Badge kind={stateKinds[u.state]}>{stateName(u.state)}</Badge> },
+          { label: t('admin.users.lastLogin'), cell: lastLogin },
+          { label: t('common.actions'), cell: (u) => (
+            <div class="actions row-actions">
+              <RowButton label={t('admin.users.edit')} name={u.name || u.email} onClick={() => page.open({ user: u })} />
+              {u.id !== user?.id && (
+                <RowButton label={t(u.state === 'disabled' ? 'admin.users.enable' : 'admin.users.disable')}
+                  name={u.name || u.email} onClick={() => toggle(u)} />
+              )}
+            </div>
+          ) },
+        ]} />
+      </ListState>
       <Pager pages={pages} nextCursor={list.data?.next_cursor} />
     </Page>
   );

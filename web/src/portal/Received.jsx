@@ -47,12 +47,12 @@ function ReceivedTransfer({ tr }) {
       <ul>
         {tr.files.map((f) => (
           <li key={f.id}>
-            {active ? <a href={`${base}/files/${encodeURIComponent(f.id)}`} download>{f.name}</a> : <span>{f.name}</span>}{' '}
+            {active ? <a href={`${base}/files/${encodeURIComponent(f.id)}`} download="">{f.name}</a> : <span>{f.name}</span>}{' '}
             <span class="hint">({formatBytes(f.size)})</span>
           </li>
         ))}
       </ul>
-      {active && tr.files.length > 1 && <a class="button button-secondary button-small" href={`${base}/zip`} download>{t('received.zip')}</a>}
+      {active && tr.files.length > 1 && <a class="button button-secondary button-small" href={`${base}/zip`} download="">{t('received.zip')}</a>}
     </li>
   );
 }

@@ -47,7 +47,7 @@ export function DepositList({ deposits, linkToRequest = false }) {
           <ul>
             {d.files.map((f) => (
               <li key={f.id}>
-                <a href={f.download_url} download aria-label={t('request.fileLabel', { name: f.name })}>{f.name}</a>{' '}
+                <a href={f.download_url} download="" aria-label={t('request.fileLabel', { name: f.name })}>{f.name}</a>{' '}
                 <span class="hint">({formatBytes(f.size)})</span>
               </li>
             ))}

@@ -5,7 +5,7 @@ import { addStrings, t } from '../i18n.js';
 import { formatShortDate } from '../format.js';
 import { me } from '../session.js';
 import { Alert, Badge, CopyField, DataTable, errorText, Field, Link, ListState, Page, useAsync, useSubmit } from '../ui.jsx';
-import { expiryChoices, parseRecipients } from './Send.jsx';
+import { ExpiryField, parseRecipients } from './Send.jsx';
 import { stateKind, stateText } from './tracking.js';
 
 addStrings({
@@ -96,11 +96,7 @@ function NewRequest({ onCreated }) {
         error={errors.recipients} onInput={(e) => setRecipients(e.target.value)} />
       <Field as="textarea" label={t('requests.message')} value={message} maxLength={5000} onInput={(e) => setMessage(e.target.value)} />
       <div class="row">
-        <Field as="select" label={t('send.expiry')} value={days} onChange={(e) => setDays(e.target.value)}>
-          {expiryChoices(tenant.max_expiry_days || 30, tenant.default_expiry_days || 7).map((d) => (
-            <option value={d} key={d}>{d === 1 ? t('send.day') : t('send.days', { n: d })}</option>
-          ))}
-        </Field>
+        <ExpiryField tenant={tenant} value={days} onChange={setDays} />
         <Field label={t('requests.maxFiles')} hint={t('requests.optional')} type="number" min="1" inputMode="numeric" value={maxFiles} onInput={(e) => setMaxFiles(e.target.value)} />
         <Field label={t('requests.maxMb')} hint={t('requests.optional')} type="number" min="1" inputMode="numeric" value={maxMb} onInput={(e) => setMaxMb(e.target.value)} />
       </div>

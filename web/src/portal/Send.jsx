@@ -77,6 +77,17 @@ export function expiryChoices(max, current) {
   return choices.sort((a, b) => a - b);
 }
 
+/** How long a link lives, in days, within the organisation's bounds. */
+export function ExpiryField({ tenant, value, onChange }) {
+  return (
+    <Field as="select" label={t('send.expiry')} value={value} onChange={(e) => onChange(e.target.value)}>
+      {expiryChoices(tenant.max_expiry_days || 30, tenant.default_expiry_days || 7).map((d) => (
+        <option value={d} key={d}>{d === 1 ? t('send.day') : t('send.days', { n: d })}</option>
+      ))}
+    </Field>
+  );
+}
+
 export default function Send() {
   const tenant = me.get().tenant || {};
   const { queue, items } = useUploadQueue('/api/v1/uploads');
@@ -153,11 +164,7 @@ export default function Send() {
           <Field label={t('send.subject')} value={subject} maxLength={200} onInput={(e) => setSubject(e.target.value)} />
           <Field as="textarea" label={t('send.message')} value={message} maxLength={5000} onInput={(e) => setMessage(e.target.value)} />
           <div class="row">
-            <Field as="select" label={t('send.expiry')} value={days} onChange={(e) => setDays(e.target.value)}>
-              {expiryChoices(tenant.max_expiry_days || 30, tenant.default_expiry_days || 7).map((d) => (
-                <option value={d} key={d}>{d === 1 ? t('send.day') : t('send.days', { n: d })}</option>
-              ))}
-            </Field>
+            <ExpiryField tenant={tenant} value={days} onChange={setDays} />
             <Field label={t('send.maxDownloads')} hint={t('send.maxDownloadsHint')} type="number" min="1" max="1000"
               inputMode="numeric" value={maxDownloads} onInput={(e) => setMaxDownloads(e.target.value)} />
           </div>

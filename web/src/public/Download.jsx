@@ -93,14 +93,14 @@ export default function Download({ params }) {
       <div class="card">
         <div class="page-head">
           <h2>{t('download.files')}</h2>
-          {tr.files.length > 0 && <a class="button" href={`${base}/zip`} download>{t('download.zip')}</a>}
+          {tr.files.length > 0 && <a class="button" href={`${base}/zip`} download="">{t('download.zip')}</a>}
         </div>
         <DataTable rows={tr.files} columns={[
           { label: t('common.file'), class: 'file-name', cell: (f) => f.name },
           { label: t('common.size'), num: true, cell: (f) => formatBytes(f.size) },
           { label: t('common.actions'), hideLabel: true, cell: (f) => (f.downloads_remaining === 0 ? <span class="badge">{t('download.none')}</span> : (
             <>
-              <a class="button button-secondary button-small" href={`${base}/files/${encodeURIComponent(f.id)}`} download
+              <a class="button button-secondary button-small" href={`${base}/files/${encodeURIComponent(f.id)}`} download=""
                 aria-label={t('download.fileLabel', { name: f.name })}>{t('download.file')}</a>
               {f.downloads_remaining != null && <span class="hint"> {t('download.remaining', { n: f.downloads_remaining })}</span>}
             </>

@@ -1,12 +1,13 @@
 // The resellers, for the operator: list, create one with its first administrator, add an
 // administrator, suspend (its trial and active organisations go down with it) and resume.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, listAll } from '../api.js';
 import { formatDate } from '../format.js';
 import { addStrings, t } from '../i18n.js';
-import { Alert, ConfirmButton, Empty, Field, Link, Page, Spinner, useAsync } from '../ui.jsx';
+import { Alert, ConfirmButton, DataTable, Field, Link, ListState, Page, useAsync } from '../ui.jsx';
 import {
-  AdminFields, adminSpec, checkRequired, CreatedAdmin, emptyAdmin, fieldErrors, reasonText, resellerError, ResellerState,
+  AdminFields, adminSpec, checkRequired, CreatedCard, emptyAdmin, reasonText, resellerError, ResellerForm, ResellerState,
+  useCheckedSubmit,
 } from './shared.jsx';
 
 addStrings({
@@ -80,51 +81,22 @@ addStrings({
   },
 });
 
-function useFocusOnMount() {
-  const ref = useRef(null);
-  useEffect(() => { ref.current?.focus(); }, []);
-  return ref;
-}
-
 function CreateReseller({ onCreated, onCancel }) {
   const [form, setForm] = useState({ name: '', contact: '' });
   const [admin, setAdmin] = useState(emptyAdmin());
-  const [errors, setErrors] = useState({});
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const heading = useFocusOnMount();
-
-  const submit = async (e) => {
-    e.preventDefault();
-    setError(null);
-    const local = checkRequired([
+  const submission = useCheckedSubmit(
+    () => checkRequired([
       ['name', form.name], ['contact_email', form.contact, 'email'],
       ['adminName', admin.name], ['adminEmail', admin.email, 'email'],
-    ]);
-    setErrors(local);
-    if (Object.keys(local).length) {
-      setError({ text: t('reseller.checkFields') });
-      return;
-    }
-    setBusy(true);
-    try {
-      const created = await api('POST', '/api/v1/resellers', {
-        name: form.name.trim(), contact_email: form.contact.trim(), admin: adminSpec(admin),
-      });
-      onCreated(created);
-    } catch (err) {
-      const fe = fieldErrors(err);
-      setErrors({ ...fe, adminEmail: fe.email });
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
+    ]),
+    async () => onCreated(await api('POST', '/api/v1/resellers', {
+      name: form.name.trim(), contact_email: form.contact.trim(), admin: adminSpec(admin),
+    })),
+  );
+  const { errors } = submission;
   return (
-    <form class="card stack reseller-card" onSubmit={submit} noValidate aria-labelledby="create-reseller-title">
-      <h2 id="create-reseller-title" tabIndex={-1} ref={heading}>{t('reseller.rcreate.title')}</h2>
-      <Alert>{resellerError(error)}</Alert>
+    <ResellerForm id="create-reseller-title" title={t('reseller.rcreate.title')} form={submission}
+      submitLabel={t('reseller.rcreate.submit')} onCancel={onCancel}>
       <div class="row reseller-row">
         <Field label={t('reseller.rcreate.name')} required maxLength={200} autocomplete="organization"
           value={form.name} onInput={(e) => setForm({ ...form, name: e.target.value })} error={errors.name} />
@@ -133,78 +105,33 @@ function CreateReseller({ onCreated, onCancel }) {
           onInput={(e) => setForm({ ...form, contact: e.target.value })} error={errors.contact_email} />
       </div>
       <AdminFields value={admin} onChange={setAdmin} errors={errors} idPrefix="reseller-admin" />
-      <div class="actions">
-        <button type="button" class="button button-secondary" onClick={onCancel}>{t('common.cancel')}</button>
-        <button type="submit" class="button" disabled={busy}>{t('reseller.rcreate.submit')}</button>
-      </div>
-    </form>
+    </ResellerForm>
   );
 }
 
 function AddAdmin({ reseller, onDone, onCancel }) {
   const [admin, setAdmin] = useState(emptyAdmin());
-  const [errors, setErrors] = useState({});
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const heading = useFocusOnMount();
-
-  const submit = async (e) => {
-    e.preventDefault();
-    setError(null);
-    const local = checkRequired([['adminName', admin.name], ['adminEmail', admin.email, 'email']]);
-    setErrors(local);
-    if (Object.keys(local).length) {
-      setError({ text: t('reseller.checkFields') });
-      return;
-    }
-    setBusy(true);
-    try {
-      const created = await api('POST', `/api/v1/resellers/${encodeURIComponent(reseller.id)}/admins`, adminSpec(admin));
-      onDone(created);
-    } catch (err) {
-      const fe = fieldErrors(err);
-      setErrors({ adminEmail: fe.email, adminName: fe.name });
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <form class="card stack reseller-card" onSubmit={submit} noValidate aria-labelledby="add-admin-title">
-      <h2 id="add-admin-title" tabIndex={-1} ref={heading}>{t('reseller.resellers.addAdminOf', { name: reseller.name })}</h2>
-      <Alert>{resellerError(error)}</Alert>
-      <AdminFields value={admin} onChange={setAdmin} errors={errors} idPrefix="more-admin"
-        legend={t('reseller.addAdmin.legend')} />
-      <div class="actions">
-        <button type="button" class="button button-secondary" onClick={onCancel}>{t('common.cancel')}</button>
-        <button type="submit" class="button" disabled={busy}>{t('reseller.addAdmin.submit')}</button>
-      </div>
-    </form>
+  const submission = useCheckedSubmit(
+    () => checkRequired([['adminName', admin.name], ['adminEmail', admin.email, 'email']]),
+    async () => onDone(await api('POST', `/api/v1/resellers/${encodeURIComponent(reseller.id)}/admins`, adminSpec(admin))),
+    (fe) => ({ adminEmail: fe.email, adminName: fe.name }),
   );
-}
-
-/** The server's answer to a creation: what was made, and how its admin gets in. */
-function Result({ title, text, admin, onClose }) {
-  const heading = useFocusOnMount();
   return (
-    <section class="card stack reseller-card" aria-labelledby="reseller-result">
-      <h2 id="reseller-result" tabIndex={-1} ref={heading}>{title}</h2>
-      <Alert kind="ok">{text}</Alert>
-      <CreatedAdmin admin={admin} />
-      <div class="actions">
-        <button type="button" class="button button-secondary" onClick={onClose}>{t('common.close')}</button>
-      </div>
-    </section>
+    <ResellerForm id="add-admin-title" title={t('reseller.resellers.addAdminOf', { name: reseller.name })} form={submission}
+      submitLabel={t('reseller.addAdmin.submit')} onCancel={onCancel}>
+      <AdminFields value={admin} onChange={setAdmin} errors={submission.errors} idPrefix="more-admin"
+        legend={t('reseller.addAdmin.legend')} />
+    </ResellerForm>
   );
 }
 
 export default function Resellers() {
   const list = useAsync(() => listAll('/api/v1/resellers'), []);
-  const [items, setItems] = useState(null);
+  const [changed, setChanged] = useState(null); // the list as changed here since it was loaded
+  const items = changed || list.data;
+  const setItems = (f) => setChanged((all) => f(all || list.data));
   const [panel, setPanel] = useState(null); // {kind: 'create'} | {kind: 'admin', reseller} | {kind: 'result', ...}
   const [done, setDone] = useState('');
-  useEffect(() => { if (list.data) setItems(list.data); }, [list.data]);
 
   const replace = (r) => setItems((all) => all.map((x) => (x.id === r.id ? r : x)));
   const step = (r, action, message) => async () => {
@@ -213,6 +140,7 @@ export default function Resellers() {
     replace(updated);
     setDone(t(message, { name: updated.name }));
   };
+  const close = () => setPanel(null);
 
   return (
     <Page title={t('reseller.resellers.title')} actions={!panel && (
@@ -221,73 +149,59 @@ export default function Resellers() {
       </button>
     )}>
       {panel?.kind === 'create' && (
-        <CreateReseller onCancel={() => setPanel(null)} onCreated={(r) => {
+        <CreateReseller onCancel={close} onCreated={(r) => {
           const { admin, ...reseller } = r;
           setItems((all) => [...(all || []), reseller].sort((a, b) => a.name.localeCompare(b.name)));
           setPanel({ kind: 'result', title: t('reseller.rcreate.doneTitle'), text: t('reseller.rcreate.done', { name: r.name }), admin });
         }} />
       )}
       {panel?.kind === 'admin' && (
-        <AddAdmin reseller={panel.reseller} onCancel={() => setPanel(null)} onDone={(admin) => setPanel({
+        <AddAdmin reseller={panel.reseller} onCancel={close} onDone={(admin) => setPanel({
           kind: 'result', title: t('reseller.resellers.addAdminOf', { name: panel.reseller.name }),
           text: t('reseller.addAdmin.done', { email: admin.email, name: panel.reseller.name }), admin,
         })} />
       )}
-      {panel?.kind === 'result' && <Result {...panel} onClose={() => setPanel(null)} />}
+      {panel?.kind === 'result' && (
+        <CreatedCard id="reseller-result" title={panel.title} text={panel.text} admin={panel.admin}
+          actions={<button type="button" class="button button-secondary" onClick={close}>{t('common.close')}</button>} />
+      )}
 
       <Alert kind="ok">{done}</Alert>
-      <Alert>{resellerError(list.error)}</Alert>
-      {!items ? (list.loading && <Spinner />) : items.length === 0 ? <Empty>{t('reseller.resellers.none')}</Empty> : (
-        <div class="table-wrap reseller-table">
-          <table class="responsive">
-            <caption class="visually-hidden">{t('reseller.resellers.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('reseller.resellers.name')}</th>
-                <th scope="col">{t('reseller.resellers.contact')}</th>
-                <th scope="col">{t('common.state')}</th>
-                <th scope="col">{t('reseller.resellers.created')}</th>
-                <th scope="col">{t('common.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((r) => (
-                <tr key={r.id}>
-                  <td data-label={t('reseller.resellers.name')}>
-                    <strong>{r.name}</strong>
-                    {r.suspended_reason && <div class="hint">{t('reseller.resellers.reason', { reason: reasonText(r.suspended_reason) })}</div>}
-                  </td>
-                  <td data-label={t('reseller.resellers.contact')}>{r.contact_email}</td>
-                  <td data-label={t('common.state')}><ResellerState state={r.state} /></td>
-                  <td data-label={t('reseller.resellers.created')}>{formatDate(r.created_at, false)}</td>
-                  <td data-label={t('common.actions')}>
-                    <div class="actions reseller-row-actions">
-                      <Link class="button button-secondary button-small" href={`/tenants?reseller_id=${encodeURIComponent(r.id)}`}
-                        aria-label={t('reseller.resellers.tenantsOf', { name: r.name })}>{t('reseller.resellers.tenants')}</Link>
-                      <button type="button" class="button button-secondary button-small"
-                        aria-label={t('reseller.resellers.addAdminOf', { name: r.name })}
-                        onClick={() => { setDone(''); setPanel({ kind: 'admin', reseller: r }); }}>
-                        {t('reseller.resellers.addAdmin')}
-                      </button>
-                      {r.state === 'active' ? (
-                        <ConfirmButton class="button button-danger button-small" label={t('reseller.resellers.suspend')}
-                          title={t('reseller.resellers.suspendTitle', { name: r.name })}
-                          message={t('reseller.resellers.suspendText')} confirmLabel={t('reseller.resellers.suspendConfirm')}
-                          onConfirm={step(r, 'suspend', 'reseller.resellers.suspended')} />
-                      ) : (
-                        <ConfirmButton danger={false} class="button button-small" label={t('reseller.resellers.resume')}
-                          title={t('reseller.resellers.resumeTitle', { name: r.name })}
-                          message={t('reseller.resellers.resumeText')} confirmLabel={t('reseller.resellers.resumeConfirm')}
-                          onConfirm={step(r, 'resume', 'reseller.resellers.resumed')} />
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListState state={list} formatError={resellerError} isEmpty={!items?.length} empty={t('reseller.resellers.none')}>
+        <DataTable class="reseller-table" caption={t('reseller.resellers.caption')} rows={items || []} columns={[
+          { label: t('reseller.resellers.name'), cell: (r) => (
+            <>
+              <strong>{r.name}</strong>
+              {r.suspended_reason && <div class="hint">{t('reseller.resellers.reason', { reason: reasonText(r.suspended_reason) })}</div>}
+            </>
+          ) },
+          { label: t('reseller.resellers.contact'), cell: (r) => r.contact_email },
+          { label: t('common.state'), cell: (r) => <ResellerState state={r.state} /> },
+          { label: t('reseller.resellers.created'), cell: (r) => formatDate(r.created_at, false) },
+          { label: t('common.actions'), cell: (r) => (
+            <div class="actions reseller-row-actions">
+              <Link class="button button-secondary button-small" href={`/tenants?reseller_id=${encodeURIComponent(r.id)}`}
+                aria-label={t('reseller.resellers.tenantsOf', { name: r.name })}>{t('reseller.resellers.tenants')}</Link>
+              <button type="button" class="button button-secondary button-small"
+                aria-label={t('reseller.resellers.addAdminOf', { name: r.name })}
+                onClick={() => { setDone(''); setPanel({ kind: 'admin', reseller: r }); }}>
+                {t('reseller.resellers.addAdmin')}
+              </button>
+              {r.state === 'active' ? (
+                <ConfirmButton class="button button-danger button-small" label={t('reseller.resellers.suspend')}
+                  title={t('reseller.resellers.suspendTitle', { name: r.name })}
+                  message={t('reseller.resellers.suspendText')} confirmLabel={t('reseller.resellers.suspendConfirm')}
+                  onConfirm={step(r, 'suspend', 'reseller.resellers.suspended')} />
+              ) : (
+                <ConfirmButton danger={false} class="button button-small" label={t('reseller.resellers.resume')}
+                  title={t('reseller.resellers.resumeTitle', { name: r.name })}
+                  message={t('reseller.resellers.resumeText')} confirmLabel={t('reseller.resellers.resumeConfirm')}
+                  onConfirm={step(r, 'resume', 'reseller.resellers.resumed')} />
+              )}
+            </div>
+          ) },
+        ]} />
+      </ListState>
     </Page>
   );
 }

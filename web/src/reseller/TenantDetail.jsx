@@ -6,7 +6,7 @@ import { api, listAll } from '../api.js';
 import { formatBytes, formatDate, formatNumber } from '../format.js';
 import { addStrings, t } from '../i18n.js';
 import { me } from '../session.js';
-import { Alert, ConfirmButton, Field, Link, Page, Spinner, useAsync } from '../ui.jsx';
+import { Alert, ConfirmButton, Field, Link, Page, Spinner, useAsync, useSubmit } from '../ui.jsx';
 import {
   moduleName, planOption, PlanSummary, reasonText, resellerError, TenantState, UsageBar,
 } from './shared.jsx';
@@ -210,37 +210,26 @@ function Usage({ usage }) {
 
 function ChangePlan({ tenant, plans, onChanged }) {
   const [plan, setPlan] = useState(tenant.plan);
-  const [error, setError] = useState(null);
   const [done, setDone] = useState('');
-  const [busy, setBusy] = useState(false);
   const chosen = plans.find((p) => p.id === plan);
   const current = plans.find((p) => p.id === tenant.plan);
 
-  const submit = async (e) => {
-    e.preventDefault();
-    setError(null);
+  const submission = useSubmit(async () => {
     setDone('');
     if (plan === tenant.plan) {
       setDone(t('reseller.plan.same'));
       return;
     }
-    setBusy(true);
-    try {
-      const updated = await api('PATCH', `/api/v1/tenants/${encodeURIComponent(tenant.id)}`, { plan });
-      onChanged(updated);
-      setDone(t('reseller.plan.changed', { name: plans.find((p) => p.id === updated.plan)?.name || updated.plan }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const updated = await api('PATCH', `/api/v1/tenants/${encodeURIComponent(tenant.id)}`, { plan });
+    onChanged(updated);
+    setDone(t('reseller.plan.changed', { name: plans.find((p) => p.id === updated.plan)?.name || updated.plan }));
+  });
 
   return (
-    <form class="card stack reseller-card" onSubmit={submit} aria-labelledby="tenant-plan">
+    <form class="card stack reseller-card" onSubmit={submission.submit} aria-labelledby="tenant-plan">
       <h2 id="tenant-plan">{t('reseller.plan.title')}</h2>
       <p>{t('reseller.plan.current', { name: current?.name || tenant.plan })}</p>
-      <Alert>{resellerError(error)}</Alert>
+      <Alert>{resellerError(submission.error)}</Alert>
       <Alert kind="ok">{done}</Alert>
       <Field as="select" label={t('reseller.plan.new')} hint={t('reseller.plan.hint')} value={plan}
         onChange={(e) => { setPlan(e.target.value); setDone(''); }}>
@@ -248,7 +237,7 @@ function ChangePlan({ tenant, plans, onChanged }) {
       </Field>
       {chosen && <PlanSummary plan={chosen} />}
       <div class="actions">
-        <button type="submit" class="button" disabled={busy || plan === tenant.plan}>{t('reseller.plan.change')}</button>
+        <button type="submit" class="button" disabled={submission.busy || plan === tenant.plan}>{t('reseller.plan.change')}</button>
       </div>
     </form>
   );

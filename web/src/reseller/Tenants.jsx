@@ -1,17 +1,17 @@
 // The organisations (tenants) of the platform host: the operator sees every reseller's, a
 // reseller admin its own (the API decides). Search by slug or name, page through, and create one
 // with its plan and first administrator.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, listAll } from '../api.js';
 import { formatDate } from '../format.js';
 import { addStrings, t } from '../i18n.js';
 import { currentUrl, navigate, queryParam } from '../router.js';
 import { me } from '../session.js';
 import { useSignal } from '../state.js';
-import { Alert, CopyField, Empty, Field, Link, Page, Spinner, useAsync } from '../ui.jsx';
+import { Alert, CopyField, DataTable, Empty, Field, Link, Page, Spinner, useAsync } from '../ui.jsx';
 import {
-  AdminFields, adminSpec, checkRequired, CreatedAdmin, emptyAdmin, fieldErrors, planOption, PlanSummary,
-  resellerError, TenantState,
+  AdminFields, adminSpec, checkRequired, CreatedCard, emptyAdmin, planOption, PlanSummary, resellerError, ResellerForm,
+  TenantState, useCheckedSubmit,
 } from './shared.jsx';
 
 addStrings({
@@ -101,12 +101,7 @@ function CreateTenant({ plans, resellers, operator, onCreated, onCancel }) {
   const [form, setForm] = useState({ name: '', slug: '', plan: '', reseller: '', siren: '' });
   const [slugTouched, setSlugTouched] = useState(false);
   const [admin, setAdmin] = useState(emptyAdmin());
-  const [errors, setErrors] = useState({});
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
   const plan = plans.find((p) => p.id === form.plan);
-  const heading = useRef(null);
-  useEffect(() => { heading.current?.focus(); }, []);
 
   const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
   const onName = (e) => {
@@ -114,38 +109,23 @@ function CreateTenant({ plans, resellers, operator, onCreated, onCancel }) {
     setForm({ ...form, name, slug: slugTouched ? form.slug : slugify(name) });
   };
 
-  const submit = async (e) => {
-    e.preventDefault();
-    setError(null);
-    const local = checkRequired([
+  const submission = useCheckedSubmit(
+    () => checkRequired([
       ['name', form.name], ['slug', form.slug], ['plan', form.plan], ...(operator ? [['reseller_id', form.reseller]] : []),
       ['adminName', admin.name], ['adminEmail', admin.email, 'email'],
-    ]);
-    setErrors(local);
-    if (Object.keys(local).length) {
-      setError({ text: t('reseller.checkFields') });
-      return;
-    }
-    const body = { slug: form.slug.trim(), name: form.name.trim(), plan: form.plan, admin: adminSpec(admin) };
-    if (operator) body.reseller_id = form.reseller;
-    if (form.siren.trim()) body.siren = form.siren.trim();
-    setBusy(true);
-    try {
-      const created = await api('POST', '/api/v1/tenants', body);
-      onCreated(created);
-    } catch (err) {
-      const fe = fieldErrors(err);
-      setErrors({ ...fe, adminEmail: fe.email });
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    ]),
+    async () => {
+      const body = { slug: form.slug.trim(), name: form.name.trim(), plan: form.plan, admin: adminSpec(admin) };
+      if (operator) body.reseller_id = form.reseller;
+      if (form.siren.trim()) body.siren = form.siren.trim();
+      onCreated(await api('POST', '/api/v1/tenants', body));
+    },
+  );
+  const { errors } = submission;
 
   return (
-    <form class="card stack reseller-card" onSubmit={submit} noValidate aria-labelledby="create-tenant-title">
-      <h2 id="create-tenant-title" tabIndex={-1} ref={heading}>{t('reseller.create.title')}</h2>
-      <Alert>{resellerError(error)}</Alert>
+    <ResellerForm id="create-tenant-title" title={t('reseller.create.title')} form={submission}
+      submitLabel={t('reseller.create.submit')} onCancel={onCancel}>
       <div class="row reseller-row">
         <Field label={t('reseller.create.name')} required maxLength={200} autocomplete="organization"
           value={form.name} onInput={onName} error={errors.name} />
@@ -171,28 +151,21 @@ function CreateTenant({ plans, resellers, operator, onCreated, onCancel }) {
       </div>
       {plan && <PlanSummary plan={plan} />}
       <AdminFields value={admin} onChange={setAdmin} errors={errors} idPrefix="tenant-admin" />
-      <div class="actions">
-        <button type="button" class="button button-secondary" onClick={onCancel}>{t('common.cancel')}</button>
-        <button type="submit" class="button" disabled={busy}>{t('reseller.create.submit')}</button>
-      </div>
-    </form>
+    </ResellerForm>
   );
 }
 
 function Created({ tenant, onAnother }) {
-  const heading = useRef(null);
-  useEffect(() => { heading.current?.focus(); }, [tenant.id]);
   return (
-    <section class="card stack reseller-card" aria-labelledby="created-tenant-title">
-      <h2 id="created-tenant-title" tabIndex={-1} ref={heading}>{t('reseller.create.doneTitle')}</h2>
-      <Alert kind="ok">{t('reseller.create.done', { name: tenant.name })}</Alert>
+    <CreatedCard id="created-tenant-title" title={t('reseller.create.doneTitle')} admin={tenant.admin}
+      text={t('reseller.create.done', { name: tenant.name })} actions={
+        <>
+          <button type="button" class="button button-secondary" onClick={onAnother}>{t('reseller.create.another')}</button>
+          <Link class="button" href={`/tenants/${encodeURIComponent(tenant.id)}`}>{t('reseller.create.open')}</Link>
+        </>
+      }>
       {tenant.url && <CopyField label={t('reseller.create.url')} value={tenant.url} />}
-      <CreatedAdmin admin={tenant.admin} />
-      <div class="actions">
-        <button type="button" class="button button-secondary" onClick={onAnother}>{t('reseller.create.another')}</button>
-        <Link class="button" href={`/tenants/${encodeURIComponent(tenant.id)}`}>{t('reseller.create.open')}</Link>
-      </div>
-    </section>
+    </CreatedCard>
   );
 }
 
@@ -300,35 +273,14 @@ export default function Tenants() {
 
       <Alert>{resellerError(list.error)}</Alert>
       {list.items.length > 0 ? (
-        <div class="table-wrap reseller-table">
-          <table class="responsive">
-            <caption class="visually-hidden">{t('reseller.tenants.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('reseller.tenants.name')}</th>
-                <th scope="col">{t('reseller.tenants.slug')}</th>
-                <th scope="col">{t('reseller.tenants.plan')}</th>
-                {operator && <th scope="col">{t('reseller.tenants.reseller')}</th>}
-                <th scope="col">{t('common.state')}</th>
-                <th scope="col">{t('reseller.tenants.created')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((tn) => (
-                <tr key={tn.id}>
-                  <td data-label={t('reseller.tenants.name')}>
-                    <Link href={`/tenants/${encodeURIComponent(tn.id)}`}>{tn.name}</Link>
-                  </td>
-                  <td data-label={t('reseller.tenants.slug')}><code>{tn.slug}</code></td>
-                  <td data-label={t('reseller.tenants.plan')}>{planName(tn.plan)}</td>
-                  {operator && <td data-label={t('reseller.tenants.reseller')}>{resellerName(tn.reseller_id)}</td>}
-                  <td data-label={t('common.state')}><TenantState state={tn.state} /></td>
-                  <td data-label={t('reseller.tenants.created')}>{formatDate(tn.created_at, false)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable class="reseller-table" caption={t('reseller.tenants.caption')} rows={list.items} columns={[
+          { label: t('reseller.tenants.name'), cell: (tn) => <Link href={`/tenants/${encodeURIComponent(tn.id)}`}>{tn.name}</Link> },
+          { label: t('reseller.tenants.slug'), cell: (tn) => <code>{tn.slug}</code> },
+          { label: t('reseller.tenants.plan'), cell: (tn) => planName(tn.plan) },
+          operator && { label: t('reseller.tenants.reseller'), cell: (tn) => resellerName(tn.reseller_id) },
+          { label: t('common.state'), cell: (tn) => <TenantState state={tn.state} /> },
+          { label: t('reseller.tenants.created'), cell: (tn) => formatDate(tn.created_at, false) },
+        ].filter(Boolean)} />
       ) : !list.loading && !list.error ? (
         <Empty>{filter.q ? t('reseller.tenants.noMatch', { q: filter.q })
           : filter.reseller ? t('reseller.tenants.noneForReseller') : t('reseller.tenants.none')}</Empty>

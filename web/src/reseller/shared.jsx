@@ -1,9 +1,11 @@
 // What the reseller console's pages share: state badges, plan descriptions, the first-admin
 // fields and the answer that shows a created account, storage sizes in the catalogue's units,
-// and error messages for the platform's error codes.
+// error messages for the platform's error codes, and the card of a creation form and of its
+// result.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { addStrings, locale, t } from '../i18n.js';
 import { formatAmount, formatBytes, formatNumber, formatPercent } from '../format.js';
-import { Alert, Badge, CopyField, errorText, Field } from '../ui.jsx';
+import { Alert, Badge, CopyField, errorText, Field, useSubmit } from '../ui.jsx';
 
 addStrings({
   fr: {
@@ -314,5 +316,63 @@ export function UsageBar({ label, used, limit, usedText, limitText }) {
         <span style={{ width: pct + '%' }} />
       </div>
     </div>
+  );
+}
+
+/** Focuses the heading of a card when it opens. */
+export function useFocusOnMount() {
+  const ref = useRef(null);
+  useEffect(() => { ref.current?.focus(); }, []);
+  return ref;
+}
+
+/**
+ * A creation form's submission (useSubmit's, with `errors` by field): `check()` gives the blank
+ * or malformed fields ({} when none), then `action()` asks the server; the server's field errors
+ * go through `serverErrors` to the form's fields (the admin's e-mail is `adminEmail` here).
+ */
+export function useCheckedSubmit(check, action, serverErrors = (fe) => ({ ...fe, adminEmail: fe.email })) {
+  const [errors, setErrors] = useState({});
+  const submission = useSubmit(async () => {
+    const local = check();
+    setErrors(local);
+    if (Object.keys(local).length) throw new Error(t('reseller.checkFields'));
+    try {
+      await action();
+    } catch (err) {
+      setErrors(serverErrors(fieldErrors(err)));
+      throw err;
+    }
+  });
+  return { ...submission, errors };
+}
+
+/** A form in a card: its heading (focused when it opens), its error, its fields, Cancel and submit. */
+export function ResellerForm({ id, title, form, submitLabel, onCancel, children }) {
+  const heading = useFocusOnMount();
+  return (
+    <form class="card stack reseller-card" onSubmit={form.submit} noValidate aria-labelledby={id}>
+      <h2 id={id} tabIndex={-1} ref={heading}>{title}</h2>
+      <Alert>{resellerError(form.error)}</Alert>
+      {children}
+      <div class="actions">
+        <button type="button" class="button button-secondary" onClick={onCancel}>{t('common.cancel')}</button>
+        <button type="submit" class="button" disabled={form.busy}>{submitLabel}</button>
+      </div>
+    </form>
+  );
+}
+
+/** What a creation made: its heading (focused), `text`, `children`, how its admin gets in, `actions`. */
+export function CreatedCard({ id, title, text, admin, actions, children }) {
+  const heading = useFocusOnMount();
+  return (
+    <section class="card stack reseller-card" aria-labelledby={id}>
+      <h2 id={id} tabIndex={-1} ref={heading}>{title}</h2>
+      <Alert kind="ok">{text}</Alert>
+      {children}
+      <CreatedAdmin admin={admin} />
+      <div class="actions">{actions}</div>
+    </section>
   );
 }
