@@ -20,6 +20,9 @@ export default defineConfig({
     launchOptions: {
       executablePath: process.env.TEST_CHROMIUM || '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-dev-shm-usage'],
+      // A UTF-8 locale, as on any desktop: under the C locale (a bare root, a service with no
+      // LANG) Chromium cannot name a download "note été.txt" and calls it "download".
+      env: { ...process.env, LC_ALL: 'C.UTF-8' },
     },
   },
 });

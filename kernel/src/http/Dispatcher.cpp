@@ -130,6 +130,10 @@ void Dispatcher::setModuleGate(ModuleGate gate) {
     gate_ = std::move(gate);
 }
 
+void Dispatcher::setNotFoundPage(Handler page) {
+    notFoundPage_ = std::move(page);
+}
+
 void Dispatcher::freeze() {
     router_.freeze();
 }
@@ -241,6 +245,12 @@ Dispatcher::Outcome Dispatcher::handle(Poco::Net::HTTPServerRequest& preq, BodyS
                 throw Problem(405, "method_not_allowed",
                               "This resource does not accept " + req.method() + ".")
                     .withHeader("Allow", allow);
+            }
+            if (notFoundPage_ && (req.method() == "GET" || req.method() == "HEAD") &&
+                req.path().rfind("/api/", 0) != 0 &&
+                req.header("Accept").find("text/html") != std::string::npos) {
+                notFoundPage_(req, res);
+                return;
             }
             throw Problem::notFound("No resource at this path.");
         };

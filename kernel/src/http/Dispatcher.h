@@ -34,6 +34,9 @@ public:
 
     void addMiddleware(int order, std::string name, Middleware middleware);
     void setModuleGate(ModuleGate gate);
+    /// What a browser gets for a GET of a path no route serves (outside /api/): a page saying
+    /// so, with status 404. Others still get the 404 problem.
+    void setNotFoundPage(Handler page);
     void freeze();
 
     /// What becomes of the connection after a request.
@@ -66,6 +69,7 @@ private:
     bool accessLogEnabled_;
     std::vector<Entry> middleware_;
     ModuleGate gate_;
+    Handler notFoundPage_;
 };
 
 }  // namespace relais::http

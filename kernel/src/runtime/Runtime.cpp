@@ -322,6 +322,7 @@ void Runtime::start() {
     tenancy_->registerWith(*router_, *dispatcher_, *scheduler_);
     web_ = std::make_unique<WebFrontEnd>(webDir_, Poco::Logger::get("relais.web"));
     web_->registerWith(*router_);
+    dispatcher_->setNotFoundPage(web_->notFoundPage());
     registerPlugins();
     dispatcher_->freeze();
     for (const auto& line : router_->describe())

@@ -76,20 +76,26 @@ WebFrontEnd::WebFrontEnd(const std::string& dir, Poco::Logger& logger) {
     logger.information("web front end: %z pages, %z files from %s", pages_.size(), assets_.size(), dir);
 }
 
+void WebFrontEnd::sendShell(http::Response& res, int status) const {
+    res.setHeader("Cache-Control", "no-cache");
+    res.setHeader("Content-Security-Policy", contentSecurityPolicy());
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Referrer-Policy", "no-referrer");
+    res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    res.send(status, "text/html; charset=utf-8", shell_);
+}
+
+std::function<void(http::Request&, http::Response&)> WebFrontEnd::notFoundPage() const {
+    if (!loaded()) return {};
+    return [this](http::Request&, http::Response& res) { sendShell(res, 404); };
+}
+
 void WebFrontEnd::registerWith(http::RouteRegistry& routes) const {
     if (!loaded()) return;
     // Pages answer on any host: the front end asks /api/v1/site what this host is, and shows
     // a page for an unknown or suspended organisation rather than a JSON error.
     for (const auto& pattern : pages_) {
-        http::Route page("GET", pattern,
-                         [this](http::Request&, http::Response& res) {
-                             res.setHeader("Cache-Control", "no-cache");
-                             res.setHeader("Content-Security-Policy", contentSecurityPolicy());
-                             res.setHeader("X-Frame-Options", "DENY");
-                             res.setHeader("Referrer-Policy", "no-referrer");
-                             res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
-                             res.send(200, "text/html; charset=utf-8", shell_);
-                         },
+        http::Route page("GET", pattern, [this](http::Request&, http::Response& res) { sendShell(res, 200); },
                          http::Scope::Anywhere);
         page.capability = true;  // no session is read for a static page
         routes.add(std::move(page));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -12,7 +13,9 @@ namespace relais {
 
 namespace http {
 class RouteRegistry;
-}
+class Request;
+class Response;
+}  // namespace http
 
 /// Serves the browser front ends that the build bundles from web/ (see web/build.mjs):
 ///  - the page shell (index.html) at every path the front end routes (pages.json), with a
@@ -27,12 +30,16 @@ public:
     WebFrontEnd(const std::string& dir, Poco::Logger& logger);
 
     void registerWith(http::RouteRegistry& routes) const;
+    /// The page shell with status 404, for a browser asking for a path no route serves (the
+    /// front end then shows "page not found"); empty when no front end is loaded.
+    std::function<void(http::Request&, http::Response&)> notFoundPage() const;
     bool loaded() const { return !shell_.empty(); }
 
     /// The page shell's headers (and the API's problem pages'), exposed for tests.
     static const char* contentSecurityPolicy();
 
 private:
+    void sendShell(http::Response& res, int status) const;
     struct Asset {
         std::string type;
         std::string body;

@@ -55,7 +55,10 @@ test('a partner deposits files through /r/{token}; the owner sees it live and do
   await guest.close();
 });
 
-test('a closed request and an unknown link each get a clear page', async ({ page, relais }) => {
+test('unknown links and pages each get a clear page', async ({ page, relais }) => {
+  const missing = await page.goto(`${relais.url()}/nulle-part`);
+  expect(missing.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page introuvable' })).toBeVisible();
   await page.goto(`${relais.url()}/r/inconnu-${randomBytes(16).toString('hex')}`);
   await expect(page.getByRole('heading', { name: 'Lien introuvable' })).toBeVisible();
   await page.goto(`${relais.url()}/d/inconnu-${randomBytes(16).toString('hex')}`);

@@ -162,6 +162,12 @@ public:
         assertProblem(http(p, "GET", "/assets/app-2.js"), 404, "not_found");
         assertProblem(http(p, "GET", "/assets/app-1.js.gz"), 404, "not_found");
         assertProblem(http(p, "GET", "/d"), 404, "not_found");
+        // A browser gets the page (saying "page not found") with the same 404; the API never.
+        auto page = http(p, "GET", "/nowhere", "", "", {{"Accept", "text/html,application/xhtml+xml"}});
+        CPPUNIT_ASSERT_EQUAL(404, page.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("text/html; charset=utf-8"), page.header("content-type"));
+        CPPUNIT_ASSERT(!page.header("content-security-policy").empty());
+        assertProblem(http(p, "GET", "/api/v1/nowhere", "", "", {{"Accept", "text/html"}}), 404, "not_found");
         assertProblem(http(p, "GET", "/d/a/b"), 404, "not_found");
         assertProblem(http(p, "POST", "/d/abcdef", "{}", "application/json"), 405, "method_not_allowed");
     }
