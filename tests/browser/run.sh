@@ -12,6 +12,9 @@ if [ ! -d "$here/node_modules/@playwright/test" ]; then
   echo "test_browser: Playwright is not installed; run scripts/npm-install.sh tests/browser" >&2
   exit 1
 fi
+# A UTF-8 locale for Chromium and the tools the specs run (unzip lists "été" as "#U00e9t#U00e9"
+# under the C locale of a bare root or a service).
+export LC_ALL=C.UTF-8
 export TEST_RELAIS_BUILD="$build"
 export TEST_BROWSER_OUT="$build/browser-results"
 export TEST_SCREENSHOTS="$build/browser-results/screens"
