@@ -345,6 +345,14 @@ struct PublicView {
 
 }  // namespace
 
+// 410 link_expired unless the transfer can still be downloaded: active, its files kept, and
+// (unless `continuing` a download already counted) not every file at its download limit.
+static void requireOpen(const PublicView& v, bool continuing) {
+    const std::string reason = closedReason(v.transfer, nowMs());
+    if (reason != "active") throw linkExpired(reason);
+    if (!continuing && exhausted(v.transfer, v.files)) throw linkExpired("exhausted");
+}
+
 // The transfer behind a public token, or 404 / 410; `continuing` lets an exhausted link
 // finish a download it already counted.
 static PublicView openPublic(Services& s, http::Request& req, bool continuing) {
@@ -357,9 +365,7 @@ static PublicView openPublic(Services& s, http::Request& req, bool continuing) {
         v.transfer = *t;
         v.files = filesOf(c, tenant.id, t->id);
     });
-    const std::string reason = closedReason(v.transfer, nowMs());
-    if (reason != "active") throw linkExpired(reason);
-    if (!continuing && exhausted(v.transfer, v.files)) throw linkExpired("exhausted");
+    requireOpen(v, continuing);
     s.links.requireAccess(req, v.link, {"wesend_transfers", v.transfer.id, v.transfer.passwordHash});
     return v;
 }
@@ -381,9 +387,7 @@ static PublicView openReceived(Services& s, http::Request& req, bool continuing)
         v.transfer = *t;
         v.files = filesOf(c, tenant.id, t->id);
     });
-    const std::string reason = closedReason(v.transfer, nowMs());
-    if (reason != "active") throw linkExpired(reason);
-    if (!continuing && exhausted(v.transfer, v.files)) throw linkExpired("exhausted");
+    requireOpen(v, continuing);
     return v;
 }
 
