@@ -62,12 +62,13 @@ ImportReport UserImport::run(const std::string& tenantId, const std::string& csv
     ImportReport report;
     for (const auto& record : table.records) {
         if (!record.ok()) {
-            report.errors.push_back({record.line, record.error});
+            report.errors.push_back({record.line, record.error, "invalid_line", ""});
             continue;
         }
         const std::string email = normaliseEmail(table.field(record, emailCol));
         if (email.empty()) {
-            report.errors.push_back({record.line, "not a valid e-mail address: '" + table.field(record, emailCol) + "'"});
+            report.errors.push_back({record.line, "not a valid e-mail address: '" + table.field(record, emailCol) + "'",
+                                     "invalid_email", table.field(record, emailCol)});
             continue;
         }
         // An empty cell leaves an existing account as it is (a new one gets a default).
@@ -75,8 +76,8 @@ ImportReport UserImport::run(const std::string& tenantId, const std::string& csv
         const std::string roleText = roleCol.empty() ? "" : table.field(record, roleCol);
         const std::string role = roleOf(roleText);
         if (role.empty()) {
-            report.errors.push_back({record.line, "unknown role '" + table.field(record, roleCol) +
-                                                      "': user or tenant_admin"});
+            report.errors.push_back({record.line, "unknown role '" + table.field(record, roleCol) + "': user or tenant_admin",
+                                     "unknown_role", table.field(record, roleCol)});
             continue;
         }
         const std::string profileText = profileCol.empty() ? "" : table.field(record, profileCol);
@@ -85,7 +86,7 @@ ImportReport UserImport::run(const std::string& tenantId, const std::string& csv
             auto p = s_.users.profileByName(tenantId, profileText);
             if (!p) p = s_.users.profile(tenantId, profileText);
             if (!p) {
-                report.errors.push_back({record.line, "no profile named '" + profileText + "'"});
+                report.errors.push_back({record.line, "no profile named '" + profileText + "'", "unknown_profile", profileText});
                 continue;
             }
             profileId = p->id;
@@ -117,7 +118,7 @@ ImportReport UserImport::run(const std::string& tenantId, const std::string& csv
                 ++report.updated;
             });
         } catch (const Problem& p) {
-            report.errors.push_back({record.line, messageOf(p)});
+            report.errors.push_back({record.line, messageOf(p), p.code(), ""});
         }
     }
     s_.db.transaction([&](db::Connection& tx) {

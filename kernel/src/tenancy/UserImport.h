@@ -18,6 +18,11 @@ struct ImportReport {
     struct LineError {
         int line;
         std::string message;
+        /// Stable, for translation: invalid_line (the CSV record itself), invalid_email,
+        /// unknown_role, unknown_profile, or the code of the problem the change met
+        /// (email_taken, licence_limit, last_admin...).
+        std::string code;
+        std::string value;  ///< the cell at fault, when there is one
     };
     std::vector<LineError> errors;
 };

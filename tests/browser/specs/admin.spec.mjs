@@ -38,7 +38,7 @@ test('users: a CSV import reports its bad line and creates the good ones', async
   const bad = rows.filter({ hasText: 'pas-une-adresse' });
   await expect(bad.getByRole('cell').first()).toHaveText('3');
   await expect(bad).toContainText('Erreur');
-  await expect(bad).toContainText("not a valid e-mail address: 'pas-une-adresse'");
+  await expect(bad).toContainText('Adresse e-mail non valable : « pas-une-adresse ».');
   for (const [line, email] of [['2', good1], ['4', good2]]) {
     const row = rows.filter({ hasText: email });
     await expect(row.getByRole('cell').first()).toHaveText(line);

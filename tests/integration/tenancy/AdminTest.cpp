@@ -561,6 +561,7 @@ public:
         auto errors = objects(report->getArray("errors"));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, std::size_t{1}, errors.size());
         CPPUNIT_ASSERT_EQUAL(std::string("2"), str(errors[0], "line"));
+        CPPUNIT_ASSERT_EQUAL(std::string("last_admin"), str(errors[0], "code"));
 
         auto last = object(as(b, "GET", self));
         CPPUNIT_ASSERT_EQUAL(std::string("tenant_admin"), str(last, "role"));
@@ -685,6 +686,11 @@ public:
         CPPUNIT_ASSERT_MESSAGE(r.body, str(errors[1], "message").find("chef") != std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(r.body,
                                str(errors[2], "message").find("Inconnu") != std::string::npos);
+        // Stable codes and the cell at fault, for the page to say it in French or English.
+        CPPUNIT_ASSERT_EQUAL(std::string("invalid_email"), str(errors[0], "code"));
+        CPPUNIT_ASSERT_EQUAL(std::string("pas-une-adresse"), str(errors[0], "value"));
+        CPPUNIT_ASSERT_EQUAL(std::string("unknown_role"), str(errors[1], "code"));
+        CPPUNIT_ASSERT_EQUAL(std::string("unknown_profile"), str(errors[2], "code"));
 
         auto alice = userByEmail("alice@acme.example");
         CPPUNIT_ASSERT(alice);

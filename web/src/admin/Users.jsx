@@ -63,6 +63,10 @@ addStrings({
     'admin.users.importing': 'Import en cours…',
     'admin.users.report': 'Rapport d’import',
     'admin.users.reportSummary': '{created} compte(s) créé(s), {updated} mis à jour, {skipped} inchangé(s), {errors} ligne(s) en erreur.',
+    'admin.import.invalid_line': 'Ligne illisible (guillemets ou nombre de colonnes).',
+    'admin.import.invalid_email': 'Adresse e-mail non valable : « {value} ».',
+    'admin.import.unknown_role': 'Rôle inconnu : « {value} » (utilisateur ou administrateur).',
+    'admin.import.unknown_profile': 'Aucun profil ne s’appelle « {value} ».',
     'admin.users.reportLine': 'Ligne',
     'admin.users.reportContent': 'Contenu',
     'admin.users.reportStatus': 'Statut',
@@ -125,6 +129,10 @@ addStrings({
     'admin.users.importing': 'Importing…',
     'admin.users.report': 'Import report',
     'admin.users.reportSummary': '{created} account(s) created, {updated} updated, {skipped} unchanged, {errors} line(s) in error.',
+    'admin.import.invalid_line': 'Unreadable line (quotes or number of columns).',
+    'admin.import.invalid_email': 'Not a valid e-mail address: “{value}”.',
+    'admin.import.unknown_role': 'Unknown role: “{value}” (user or admin).',
+    'admin.import.unknown_profile': 'No profile is named “{value}”.',
     'admin.users.reportLine': 'Line',
     'admin.users.reportContent': 'Content',
     'admin.users.reportStatus': 'Status',
@@ -299,13 +307,22 @@ export function csvRecordLines(text) {
   return out;
 }
 
+/** A line's error in the page's language, from its stable code (the server's English otherwise). */
+function importErrorText(e) {
+  const key = 'admin.import.' + e.code;
+  const text = t(key, { value: e.value ?? '' });
+  if (text !== key) return text;
+  const general = t('error.' + e.code);
+  return general !== 'error.' + e.code ? general : e.message;
+}
+
 /** The rows of the import report: each line of the file read here, with the server's errors. */
 function reportRows(report) {
   const rows = [];
   const errors = new Map();
   for (const e of report.result.errors || []) {
     if (!errors.has(e.line)) errors.set(e.line, []);
-    errors.get(e.line).push(e.message);
+    errors.get(e.line).push(importErrorText(e));
   }
   const seen = new Set();
   for (const l of report.lines) {

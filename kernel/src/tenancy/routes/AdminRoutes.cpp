@@ -198,6 +198,8 @@ void AdminRoutes::registerWith(http::RouteRegistry& routes) {
                         Poco::JSON::Object o;
                         o.set("line", e.line);
                         o.set("message", e.message);
+                        o.set("code", e.code);
+                        if (!e.value.empty()) o.set("value", e.value);
                         errors.add(o);
                     }
                     out.set("errors", errors);
