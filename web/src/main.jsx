@@ -24,7 +24,7 @@ function allowed(access, user, s) {
 }
 
 function Nav({ user, s, path }) {
-  if (!user) return null;
+  if (!user || user.totp_enrollment_required) return null;
   const items = [];
   if (s.kind === 'tenant') {
     const wesend = user.tenant?.modules?.includes('wesend');
@@ -117,6 +117,10 @@ function Router() {
   if (!view) content = <Message title={t('page.notFound')} text={t('page.notFoundText')} />;
   else if (view.access !== 'public' && !user) {
     navigate('/login?next=' + encodeURIComponent(url), { replace: true });
+    return null;
+  } else if (view.access !== 'public' && user.totp_enrollment_required && found.name !== 'account') {
+    // The profile wants a second factor first: nothing else answers until it is set up.
+    navigate('/account?enrol=1', { replace: true });
     return null;
   } else if (!allowed(view.access, user, s)) content = <Message title={t('page.forbidden')} text={t('page.forbiddenText')} />;
   else if (!loaded || loaded.name !== found.name) content = <Spinner />;

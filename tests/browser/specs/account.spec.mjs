@@ -37,11 +37,12 @@ test('invitation, second factor, password reset and what I received', async ({ b
   const admin = await adminContext.newPage();
   await loginWith(admin, relais, 'admin@demo.example', relais.password('admin@demo.example'));
   await expect(admin.getByRole('button', { name: 'Se déconnecter' })).toBeVisible();
+  // Her profile requires a second factor.
   const created = await admin.evaluate(async (address) => {
     const csrf = document.cookie.match(/relais_csrf=([^;]*)/)[1];
-    const r = await fetch('/api/v1/admin/users', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
-      body: JSON.stringify({ email: address, name: 'Nina Nouveau', role: 'user' }) });
-    return r.status;
+    const post = (path, body) => fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(body) });
+    const profile = await (await post('/api/v1/admin/profiles', { name: `Double facteur ${address}`, features: ['send', 'upload_requests'], require_totp: true })).json();
+    return (await post('/api/v1/admin/users', { email: address, name: 'Nina Nouveau', role: 'user', profile_id: profile.id })).status;
   }, email);
   expect(created).toBe(201);
   await adminContext.close();
@@ -58,10 +59,14 @@ test('invitation, second factor, password reset and what I received', async ({ b
   await page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
   await expect(page.getByText('Votre mot de passe est enregistré.')).toBeVisible();
 
-  // Second factor.
+  // Second factor: required by her profile, so the login leads to its enrolment, and nothing
+  // else opens until it is done.
   await loginWith(page, relais, email, first);
-  await page.getByRole('link', { name: 'Nina Nouveau' }).click();
   await expect(page.getByRole('heading', { name: 'Mon compte' })).toBeVisible();
+  await expect(page.getByText('Votre profil exige la double authentification')).toBeVisible();
+  await expect(page.getByLabel('Menu principal')).toHaveCount(0);
+  await page.goto(`${relais.url()}/send`);
+  await expect(page).toHaveURL(/\/account\?enrol=1$/);
   await page.getByRole('button', { name: 'Activer la double authentification' }).click();
   const qr = page.getByRole('img', { name: 'QR code à scanner avec l’application d’authentification' });
   await expect(qr).toBeVisible();
@@ -72,6 +77,8 @@ test('invitation, second factor, password reset and what I received', async ({ b
   await expect(page.getByText('Double authentification activée.')).toBeVisible();
   const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
   expect(codes).toHaveLength(10);
+  await page.goto(`${relais.url()}/account`);  // now the whole account, and the menu
+  await expect(page.getByRole('heading', { name: 'Mes sessions' })).toBeVisible();
   await screenshot(page, 'portal-account');
 
   // A transfer to myself shows under "Reçus", downloadable there.

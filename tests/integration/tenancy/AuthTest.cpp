@@ -684,6 +684,7 @@ public:
         auto me = json(call(port, acme.host, session.token, "GET", "/api/v1/me").body);
         CPPUNIT_ASSERT_EQUAL(std::string("fr"), text(me, "language"));
         CPPUNIT_ASSERT(!me->getValue<bool>("totp_enabled"));
+        CPPUNIT_ASSERT(!me->getValue<bool>("totp_enrollment_required"));
         auto t = me->getObject("tenant");
         CPPUNIT_ASSERT_EQUAL(7, t->getValue<int>("default_expiry_days"));
         CPPUNIT_ASSERT_EQUAL(30, t->getValue<int>("max_expiry_days"));
@@ -919,7 +920,9 @@ public:
         assertProblem(
             call(port, acme.host, token, "POST", "/api/v1/api-keys", body({{"name", "x"}})), 403,
             "totp_enrollment_required", "creating a key before enrolment");
-        CPPUNIT_ASSERT_EQUAL(200, call(port, acme.host, token, "GET", "/api/v1/me").status);
+        auto pendingMe = call(port, acme.host, token, "GET", "/api/v1/me");
+        CPPUNIT_ASSERT_EQUAL(200, pendingMe.status);
+        CPPUNIT_ASSERT_MESSAGE(pendingMe.body, json(pendingMe.body)->getValue<bool>("totp_enrollment_required"));
 
         auto begun = call(port, acme.host, token, "POST", "/api/v1/me/totp");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(begun.body, 200, begun.status);
@@ -933,6 +936,7 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(confirmed.body, 200, confirmed.status);
         auto keys = call(port, acme.host, token, "GET", "/api/v1/api-keys");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(keys.body, 200, keys.status);
+        CPPUNIT_ASSERT(!json(call(port, acme.host, token, "GET", "/api/v1/me").body)->getValue<bool>("totp_enrollment_required"));
 
         assertProblem(tryLogin(port, acme.host, alice.email, kPassword), 401, "totp_required",
                       "after enrolment");

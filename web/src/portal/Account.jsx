@@ -189,7 +189,7 @@ function SecondFactor({ user }) {
   return (
     <section class="card stack">
       <h2>{t('account.totp')} <Badge kind={user.totp_enabled ? 'ok' : 'warn'}>{user.totp_enabled ? t('account.totpOn') : t('account.totpOff')}</Badge></h2>
-      {queryParam('enrol') && !user.totp_enabled && <Alert kind="warn">{t('account.totpRequired')}</Alert>}
+      {(user.totp_enrollment_required || queryParam('enrol')) && !user.totp_enabled && <Alert kind="warn">{t('account.totpRequired')}</Alert>}
       <Alert>{errorText(error)}</Alert>
       {codes && <><Alert kind="ok">{t('account.totpDone')}</Alert><RecoveryCodes codes={codes} /></>}
       {!user.totp_enabled && !enrolment && <div><button type="button" class="button" onClick={start}>{t('account.totpStart')}</button></div>}
@@ -234,14 +234,19 @@ function Sessions() {
 
 export default function Account() {
   const user = me.get();
+  // Until a second factor the profile requires is set up, only its enrolment is open. The
+  // enrolment keeps its place in the page, so its recovery codes stay shown once it is done.
+  const pending = user.totp_enrollment_required;
   return (
     <Page title={t('account.title')}>
-      <div class="grid-2">
-        <Profile user={user} />
-        <PasswordChange />
-      </div>
+      {!pending && (
+        <div class="grid-2">
+          <Profile user={user} />
+          <PasswordChange />
+        </div>
+      )}
       <SecondFactor user={user} />
-      <Sessions />
+      {!pending && <Sessions />}
     </Page>
   );
 }

@@ -157,6 +157,13 @@ void IdentityRoutes::registerWith(http::RouteRegistry& routes) {
                     if (auto user = s.users.byId(UserStore::scopeOf(p.tenantId), p.userId)) {
                         out.set("language", user->language);
                         out.set("totp_enabled", user->totpEnabled);
+                        // The profile wants a second factor not set up yet: until it is, only
+                        // /me, the enrolment and logout answer.
+                        bool pending = false;
+                        if (!user->profileId.empty() && !user->tenantId.empty())
+                            if (auto profile = s.users.profile(user->tenantId, user->profileId))
+                                pending = profile->requireTotp && !user->totpEnabled;
+                        out.set("totp_enrollment_required", pending);
                     }
                     res.setHeader("Cache-Control", "no-store");
                     http::sendJson(res, 200, out);
