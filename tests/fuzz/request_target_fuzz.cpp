@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (seg == "." || seg == "..") __builtin_trap();
             for (unsigned char c : seg)
                 if (c < 0x20 || c == 0x7f) __builtin_trap();
-            if (!relais::http::isValidUtf8(seg)) __builtin_trap();
+            if (!relais::isValidUtf8(seg)) __builtin_trap();
         }
     } catch (const relais::Problem&) {
     }

@@ -6,6 +6,7 @@ import { signal } from './state.js';
 const dictionaries = { fr: {}, en: {} };
 export const languages = ['fr', 'en'];
 export const language = signal(initialLanguage());
+document.documentElement.lang = language.get();
 
 function initialLanguage() {
   try {

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import './strings.js';
 import { language, languages, setLanguage, t } from './i18n.js';
 import { currentUrl, match, navigate } from './router.js';
-import { isAdmin, isPlatform, loadSession, logout, me, site } from './session.js';
+import { hasModule, isAdmin, isPlatform, loadSession, logout, me, site } from './session.js';
 import { useSignal } from './state.js';
 import { Link, Page, Spinner } from './ui.jsx';
 import { views } from './views.js';
@@ -27,8 +27,7 @@ function Nav({ user, s, path }) {
   if (!user || user.totp_enrollment_required) return null;
   const items = [];
   if (s.kind === 'tenant') {
-    const wesend = user.tenant?.modules?.includes('wesend');
-    if (wesend) {
+    if (hasModule(user, 'wesend')) {
       items.push(['/send', t('nav.send')], ['/sent', t('nav.sent')], ['/requests', t('nav.requests')], ['/received', t('nav.received')]);
     }
     if (isAdmin(user)) items.push(['/admin/users', t('nav.admin')]);
@@ -101,7 +100,6 @@ function Router() {
   const url = useSignal(currentUrl);
   const user = useSignal(me);
   const s = useSignal(site);
-  useSignal(language);
   const path = url.split('?')[0];
   const found = match(path);
   const view = found && views[found.name];
@@ -113,16 +111,19 @@ function Router() {
     return () => { live = false; };
   }, [found?.name]);
 
+  // Where this page sends the visitor instead: to log in, or (when the profile wants a second
+  // factor first) to its enrolment, since nothing else answers until it is set up.
+  let redirect = null;
+  if (view && view.access !== 'public') {
+    if (!user) redirect = '/login?next=' + encodeURIComponent(url);
+    else if (user.totp_enrollment_required && found.name !== 'account') redirect = '/account?enrol=1';
+  }
+  useEffect(() => { if (redirect) navigate(redirect, { replace: true }); }, [redirect]);
+
   let content;
+  if (redirect) return null;
   if (!view) content = <Message title={t('page.notFound')} text={t('page.notFoundText')} />;
-  else if (view.access !== 'public' && !user) {
-    navigate('/login?next=' + encodeURIComponent(url), { replace: true });
-    return null;
-  } else if (view.access !== 'public' && user.totp_enrollment_required && found.name !== 'account') {
-    // The profile wants a second factor first: nothing else answers until it is set up.
-    navigate('/account?enrol=1', { replace: true });
-    return null;
-  } else if (!allowed(view.access, user, s)) content = <Message title={t('page.forbidden')} text={t('page.forbiddenText')} />;
+  else if (!allowed(view.access, user, s)) content = <Message title={t('page.forbidden')} text={t('page.forbiddenText')} />;
   else if (!loaded || loaded.name !== found.name) content = <Spinner />;
   else content = <loaded.Component params={found.params} key={path} />;
   return <Layout path={path}>{content}</Layout>;
@@ -145,6 +146,4 @@ function Boot() {
   return <Router />;
 }
 
-document.documentElement.lang = language.get();
-language.subscribe((l) => { document.documentElement.lang = l; });
 render(<Boot />, document.getElementById('app'));

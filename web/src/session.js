@@ -7,10 +7,9 @@ export const site = signal(null);
 export const me = signal(null);
 
 export async function loadSession() {
-  const s = await api('GET', '/api/v1/site');
+  const [s] = await Promise.all([api('GET', '/api/v1/site'), refreshMe()]);
   site.set(s);
   if (!languageChosen() && s.language) setLanguage(s.language, false);
-  await refreshMe();
 }
 
 export async function refreshMe() {
@@ -30,5 +29,4 @@ export async function logout() {
 
 export const isAdmin = (user) => user?.role === 'tenant_admin';
 export const isPlatform = (user) => user && (user.role === 'operator' || user.role === 'reseller_admin');
-export const hasFeature = (user, f) => !!user?.features?.includes(f);
 export const hasModule = (user, m) => !!user?.tenant?.modules?.includes(m);

@@ -1,6 +1,6 @@
 // Shared building blocks. Text always goes through JSX children or attributes, which Preact
 // escapes: no innerHTML anywhere in the front end.
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
 import { navigate } from './router.js';
 import { site } from './session.js';
 import { t } from './i18n.js';
@@ -33,16 +33,9 @@ export function Page({ title, children, actions, narrow }) {
   );
 }
 
-let fieldCounter = 0;
-function useId(prefix) {
-  const ref = useRef(null);
-  if (ref.current === null) ref.current = `${prefix}-${++fieldCounter}`;
-  return ref.current;
-}
-
 /** A labelled input, textarea or select; `error` and `hint` are tied to it for screen readers. */
 export function Field({ label, hint, error, as = 'input', children, id, ...rest }) {
-  const own = useId('f');
+  const own = useId();
   const fid = id || own;
   const described = [hint && `${fid}-hint`, error && `${fid}-error`].filter(Boolean).join(' ') || undefined;
   const Tag = as;
@@ -84,7 +77,7 @@ export function Progress({ value, max = 1, label }) {
 
 /** A read-only value with a copy button; says "Copié" to screen readers too. */
 export function CopyField({ label, value }) {
-  const id = useId('copy');
+  const id = useId();
   const input = useRef(null);
   const [copied, setCopied] = useState(false);
   const copy = async () => {
@@ -112,22 +105,12 @@ export function CopyField({ label, value }) {
 /** A button that asks before it acts, in a modal dialog (Escape cancels). */
 export function ConfirmButton({ label, title, message, confirmLabel, onConfirm, danger = true, class: cls }) {
   const dialog = useRef(null);
-  const titleId = useId('dialog');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
+  const titleId = useId();
+  const { submit: confirm, busy, error, setError } = useSubmit(async () => {
+    await onConfirm();
+    dialog.current?.close();
+  });
   const open = () => { setError(null); dialog.current.showModal(); };
-  const confirm = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      await onConfirm();
-      dialog.current?.close();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <>
       <button type="button" class={cls || (danger ? 'button button-danger' : 'button')} onClick={open}>{label}</button>

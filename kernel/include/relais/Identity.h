@@ -36,6 +36,11 @@ struct Principal {
     std::string sessionId;   ///< the session's id, empty for an API key
     std::string apiKeyId;
     bool viaCookie = false;
+    std::string language;      ///< "fr" or "en": the user's mails and pages
+    bool totpEnabled = false;  ///< the user has a second factor
+    /// A second factor must be set up first: until it is, only /me, the enrolment and logout
+    /// answer (403 totp_enrollment_required).
+    bool totpPending = false;
     /// The user's profile features (send, upload_requests, storage, share_internal,
     /// share_external, ...); every feature for tenant admins.
     std::set<std::string> features;

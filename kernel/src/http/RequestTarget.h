@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "relais/Text.h"
+
 namespace relais::http {
 
 /// The request-target of a request line, split and decoded.
@@ -17,8 +19,5 @@ struct RequestTarget {
 /// invalid UTF-8, or a "." or ".." segment: no path ever needs them, and refusing them here
 /// keeps traversal out of every handler.
 RequestTarget parseRequestTarget(const std::string& target);
-
-/// Whether `text` is valid UTF-8 (no overlong forms, no surrogates).
-bool isValidUtf8(const std::string& text);
 
 }  // namespace relais::http

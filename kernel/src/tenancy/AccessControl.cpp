@@ -159,7 +159,7 @@ void AccessControl::authenticate(http::Request& req, http::Response&, const http
 
     if (!addressAllowed(auth->allowedIps, req.clientIp())) {
         Poco::JSON::Object details;
-        details.set("path", req.route() ? req.route()->pattern : std::string());
+        details.set("path", req.route()->pattern);
         s_.journal.append(auditEntry(req, "auth.ip_refused", "user", p.userId, details));
         throw Problem(403, "ip_not_allowed", "Your account may not be used from this network address.");
     }

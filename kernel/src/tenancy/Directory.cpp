@@ -89,40 +89,38 @@ std::shared_ptr<const TenantContext> Directory::tenantForHost(const std::string&
 }
 
 
-std::shared_ptr<const Principal> Directory::principalFor(const User& user) {
-    auto p = std::make_shared<Principal>();
-    p->userId = user.id;
-    p->email = user.email;
-    p->name = user.name;
-    p->role = user.role;
-    p->tenantId = user.tenantId;
-    p->resellerId = user.resellerId;
-    p->profileId = user.profileId;
-    if (user.role == "tenant_admin" || user.profileId.empty() || user.tenantId.empty()) {
-        p->features = kAllFeatures;
-    } else if (auto profile = users_.profile(user.tenantId, user.profileId)) {
-        p->features.insert(profile->features.begin(), profile->features.end());
-    }
-    return p;
-}
-
 std::optional<Authentication> Directory::forUser(const std::string& userId, const std::string& sessionId,
-                                                 const std::string& apiKeyId, bool viaCookie) {
+                                                 const std::string& apiKeyId, bool sessionTotpPending) {
     auto user = users_.byIdInAnyScope(userId);
     if (!user || user->state != "active") return std::nullopt;
-    auto principal = std::const_pointer_cast<Principal>(principalFor(*user));
-    principal->sessionId = sessionId;
-    principal->apiKeyId = apiKeyId;
-    principal->viaCookie = viaCookie;
+    std::optional<Profile> profile;
+    if (!user->profileId.empty() && !user->tenantId.empty()) profile = users_.profile(user->tenantId, user->profileId);
+
+    auto p = std::make_shared<Principal>();
+    p->userId = user->id;
+    p->email = user->email;
+    p->name = user->name;
+    p->role = user->role;
+    p->tenantId = user->tenantId;
+    p->resellerId = user->resellerId;
+    p->profileId = user->profileId;
+    p->language = user->language;
+    p->totpEnabled = user->totpEnabled;
+    p->sessionId = sessionId;
+    p->apiKeyId = apiKeyId;
+    // Admins and users without a profile have every feature; a profile that no longer exists
+    // grants none.
+    if (user->role == "tenant_admin" || user->profileId.empty() || user->tenantId.empty())
+        p->features = kAllFeatures;
+    else if (profile)
+        p->features.insert(profile->features.begin(), profile->features.end());
     Authentication auth;
-    if (!user->profileId.empty() && !user->tenantId.empty())
-        if (auto profile = users_.profile(user->tenantId, user->profileId)) {
-            auth.allowedIps = parseRanges(profile->allowedIps);
-            // Whatever the credential (a session opened before the profile changed, an API
-            // key), a profile that wants a second factor gets it before anything else.
-            auth.totpPending = profile->requireTotp && !user->totpEnabled;
-        }
-    auth.principal = principal;
+    if (profile) auth.allowedIps = parseRanges(profile->allowedIps);
+    // Whatever the credential (a session opened before the profile changed, an API key), a
+    // profile that wants a second factor gets it before anything else.
+    auth.totpPending = (profile && profile->requireTotp && !user->totpEnabled) || sessionTotpPending;
+    p->totpPending = auth.totpPending;
+    auth.principal = p;
     return auth;
 }
 
@@ -171,10 +169,9 @@ std::optional<Authentication> Directory::authenticateSession(const std::string& 
         sessions_.remove(hash);
         return std::nullopt;
     }
-    auto auth = forUser(s->userId, s->id, "", false);
+    auto auth = forUser(s->userId, s->id, "", s->totpPending);
     if (!auth) return std::nullopt;
     auth->csrfHash = s->csrfHash;
-    auth->totpPending = auth->totpPending || s->totpPending;
     sessions_.touch(hash, now);
     std::lock_guard<std::mutex> lock(mutex_);
     if (byToken_.size() > 100000) byToken_.clear();

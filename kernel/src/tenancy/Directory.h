@@ -54,15 +54,14 @@ public:
     /// its user is not active.
     std::optional<Authentication> authenticate(const std::string& token);
 
-    /// A principal built from a user row (login responses).
-    std::shared_ptr<const Principal> principalFor(const User& user);
-
 private:
     std::shared_ptr<const TenantContext> build(const std::string& tenantId);
     std::optional<Authentication> authenticateSession(const std::string& hash);
     std::optional<Authentication> authenticateKey(const std::string& hash);
+    /// The user's principal and what applies to them; `sessionTotpPending`: the session was
+    /// opened while a second factor had to be set up.
     std::optional<Authentication> forUser(const std::string& userId, const std::string& sessionId,
-                                          const std::string& apiKeyId, bool viaCookie);
+                                          const std::string& apiKeyId, bool sessionTotpPending);
 
     TenancyStore& tenancy_;
     UserStore& users_;

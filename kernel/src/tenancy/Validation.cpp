@@ -102,7 +102,7 @@ std::string optionalText(const Poco::JSON::Object& body, const std::string& name
     const auto& v = body.get(name);
     if (!v.isString()) throw Problem::invalidField(name, "a string is expected");
     const std::string s = v.extract<std::string>();
-    if (!http::isValidUtf8(s)) throw Problem::invalidField(name, "the text is not UTF-8");
+    if (!isValidUtf8(s)) throw Problem::invalidField(name, "the text is not UTF-8");
     for (unsigned char c : s)
         if (c < 0x20 && c != '\n' && c != '\t') throw Problem::invalidField(name, "control characters are not allowed");
     const std::size_t characters = characterCount(s);

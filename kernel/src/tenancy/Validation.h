@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <string>
 
+#include "relais/http/Fields.h"
+
 namespace Poco::JSON {
 class Object;
 }
@@ -26,18 +28,5 @@ bool isValidHostname(const std::string& host);
 
 /// The number of characters (code points) of UTF-8 text: what length limits count.
 std::size_t characterCount(const std::string& utf8);
-
-/// Reading request fields with precise errors (Problem 400 invalid_field naming the field).
-namespace field {
-/// A required string of 1..max characters, no control characters.
-std::string text(const Poco::JSON::Object& body, const std::string& name, std::size_t max);
-/// An optional one: "" when absent or null.
-std::string optionalText(const Poco::JSON::Object& body, const std::string& name, std::size_t max);
-bool has(const Poco::JSON::Object& body, const std::string& name);
-/// A valid address, lower-cased.
-std::string email(const Poco::JSON::Object& body, const std::string& name);
-bool boolean(const Poco::JSON::Object& body, const std::string& name);
-std::int64_t integer(const Poco::JSON::Object& body, const std::string& name, std::int64_t min, std::int64_t max);
-}  // namespace field
 
 }  // namespace relais

@@ -40,17 +40,17 @@ std::string typeOf(const std::string& name) {
     return "application/octet-stream";
 }
 
+// No inline script or style, nothing from another origin, no framing.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
 bool acceptsGzip(const http::Request& req) {
     return req.header("Accept-Encoding").find("gzip") != std::string::npos;
 }
 
 }  // namespace
-
-const char* WebFrontEnd::contentSecurityPolicy() {
-    return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-           "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "
-           "form-action 'self'; frame-ancestors 'none'";
-}
 
 WebFrontEnd::WebFrontEnd(const std::string& dir, Poco::Logger& logger) {
     const fs::path root(dir);
@@ -78,7 +78,7 @@ WebFrontEnd::WebFrontEnd(const std::string& dir, Poco::Logger& logger) {
 
 void WebFrontEnd::sendShell(http::Response& res, int status) const {
     res.setHeader("Cache-Control", "no-cache");
-    res.setHeader("Content-Security-Policy", contentSecurityPolicy());
+    res.setHeader("Content-Security-Policy", kContentSecurityPolicy);
     res.setHeader("X-Frame-Options", "DENY");
     res.setHeader("Referrer-Policy", "no-referrer");
     res.setHeader("Cross-Origin-Opener-Policy", "same-origin");

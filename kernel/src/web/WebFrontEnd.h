@@ -35,9 +35,6 @@ public:
     std::function<void(http::Request&, http::Response&)> notFoundPage() const;
     bool loaded() const { return !shell_.empty(); }
 
-    /// The page shell's headers (and the API's problem pages'), exposed for tests.
-    static const char* contentSecurityPolicy();
-
 private:
     void sendShell(http::Response& res, int status) const;
     struct Asset {

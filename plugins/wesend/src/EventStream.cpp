@@ -1,5 +1,7 @@
 #include "EventStream.h"
 
+#include "Tracking.h"
+
 #include <Poco/JSON/Object.h>
 
 #include <chrono>
@@ -65,22 +67,15 @@ void EventStream::handle(http::Request& req, http::Response& res) {
             if (stopping_) return;
             seen = generations_[key];
         }
-        auto rows = s_.db.query("SELECT id, subject_type, subject_id, action, recipient, ip, file_id, bytes, at"
+        auto rows = s_.db.query("SELECT id, subject_type, subject_id, action, recipient, ip, user_agent, file_id, bytes, at"
                                 " FROM wesend_events WHERE tenant_id = ? AND owner_user_id = ? AND id > ?"
                                 " ORDER BY id LIMIT 200",
                                 {tenant.id, p.userId, static_cast<long long>(lastId)});
         std::string chunk;
         for (const auto& r : rows) {
-            Poco::JSON::Object o;
-            o.set("id", r.getInt("id"));
-            o.set("at", formatRfc3339(r.getInt("at")));
-            o.set("action", r.getString("action"));
-            o.set(r.getString("subject_type") == "transfer" ? "transfer_id" : "upload_request_id", r.getString("subject_id"));
-            if (!r.isNull("recipient")) o.set("recipient", r.getString("recipient"));
-            if (!r.isNull("ip")) o.set("ip", r.getString("ip"));
-            if (!r.isNull("file_id")) o.set("file_id", r.getString("file_id"));
-            if (!r.isNull("bytes")) o.set("bytes", r.getInt("bytes"));
-            chunk += "id: " + r.getString("id") + "\nevent: " + r.getString("action") + "\ndata: " + http::toJson(o) + "\n\n";
+            Poco::JSON::Object::Ptr o = Tracking::eventJson(r);
+            o->set(r.getString("subject_type") == "transfer" ? "transfer_id" : "upload_request_id", r.getString("subject_id"));
+            chunk += "id: " + r.getString("id") + "\nevent: " + r.getString("action") + "\ndata: " + http::toJson(*o) + "\n\n";
             lastId = r.getInt("id");
         }
         const auto now = std::chrono::steady_clock::now();

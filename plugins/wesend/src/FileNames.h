@@ -3,13 +3,12 @@
 #include <set>
 #include <string>
 
+#include "relais/Text.h"
+
 namespace relais::plugins::wesend {
 
 /// File names are metadata, never paths: these turn what a client sends into a name that is
 /// safe to show, to put in a Content-Disposition header and to write as a ZIP entry.
-
-/// Whether `s` is well-formed UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF.
-bool isValidUtf8(const std::string& s);
 
 /// The name to store for a client's file name. Refuses (returns "" with `why` set) invalid
 /// UTF-8, NUL and control characters, and names over 255 bytes. Neutralises the rest: only

@@ -87,7 +87,6 @@ void Links::unlock(http::Request& req, http::Response& res, const Link& link, co
     db_.transaction([&](db::Connection& tx) {
         tx.execute("UPDATE " + table + " SET password_failures = 0 WHERE id = ? AND tenant_id = ?",
                    {p.objectId, link.tenantId});
-        tx.execute("DELETE FROM wesend_link_access WHERE expires_at < ?", {static_cast<long long>(now)});
         tx.execute("INSERT INTO wesend_link_access (token_hash, tenant_id, link_hash, expires_at) VALUES (?, ?, ?, ?)",
                    {sha256Hex(access), link.tenantId, link.tokenHash,
                     static_cast<long long>(now + settings_.unlockTtlMs)});

@@ -9,6 +9,7 @@
 #include "relais/Mail.h"
 #include "relais/Passwords.h"
 #include "relais/Problem.h"
+#include "relais/http/Fields.h"
 #include "relais/http/Page.h"
 #include "relais/http/Request.h"
 
@@ -33,15 +34,9 @@ std::string optionalText(const Poco::JSON::Object::Ptr& body, const std::string&
     return s;
 }
 
-std::int64_t optionalInt(const Poco::JSON::Object::Ptr& body, const std::string& field, std::int64_t min,
+std::int64_t optionalInt(const Poco::JSON::Object::Ptr& body, const std::string& name, std::int64_t min,
                          std::int64_t max, std::int64_t def) {
-    if (!body->has(field) || body->isNull(field)) return def;
-    const Poco::Dynamic::Var v = body->get(field);
-    if (!v.isInteger()) throw invalid(field, "must be an integer");
-    const std::int64_t n = v.convert<Poco::Int64>();
-    if (n < min || n > max)
-        throw invalid(field, "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    return n;
+    return field::has(*body, name) ? field::integer(*body, name, min, max) : def;
 }
 
 std::vector<std::string> emailList(const Poco::JSON::Object::Ptr& body, const std::string& field, std::size_t max) {

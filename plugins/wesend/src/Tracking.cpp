@@ -29,16 +29,20 @@ Poco::JSON::Array::Ptr Tracking::eventsOf(db::Connection& c, const std::string& 
     for (const auto& r : c.query("SELECT id, action, recipient, ip, user_agent, file_id, bytes, at FROM wesend_events"
                                  " WHERE tenant_id = ? AND subject_id = ? ORDER BY id LIMIT 5000",
                                  {tenantId, subjectId})) {
-        Poco::JSON::Object::Ptr e = new Poco::JSON::Object;
-        e->set("id", r.getInt("id"));
-        e->set("at", formatRfc3339(r.getInt("at")));
-        e->set("action", r.getString("action"));
-        for (const char* text : {"recipient", "ip", "user_agent", "file_id"})
-            if (!r.isNull(text)) e->set(text, r.getString(text));
-        if (!r.isNull("bytes")) e->set("bytes", r.getInt("bytes"));
-        events->add(e);
+        events->add(eventJson(r));
     }
     return events;
+}
+
+Poco::JSON::Object::Ptr Tracking::eventJson(const db::Row& r) {
+    Poco::JSON::Object::Ptr e = new Poco::JSON::Object;
+    e->set("id", r.getInt("id"));
+    e->set("at", formatRfc3339(r.getInt("at")));
+    e->set("action", r.getString("action"));
+    for (const char* text : {"recipient", "ip", "user_agent", "file_id"})
+        if (!r.isNull(text)) e->set(text, r.getString(text));
+    if (!r.isNull("bytes")) e->set("bytes", r.getInt("bytes"));
+    return e;
 }
 
 std::int64_t Tracking::record(db::Connection& tx, const TrackEvent& e) {

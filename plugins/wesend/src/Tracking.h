@@ -1,6 +1,7 @@
 #pragma once
 
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
 
 #include <cstdint>
 #include <string>
@@ -13,6 +14,7 @@ class Journal;
 namespace db {
 class Connection;
 class Database;
+class Row;
 }  // namespace db
 }  // namespace relais
 
@@ -68,6 +70,8 @@ public:
     /// them: [{id, at, action, recipient?, ip?, user_agent?, file_id?, bytes?}].
     static Poco::JSON::Array::Ptr eventsOf(db::Connection& c, const std::string& tenantId,
                                            const std::string& subjectId);
+    /// One event row (id, at, action, recipient, ip, user_agent, file_id, bytes) as above.
+    static Poco::JSON::Object::Ptr eventJson(const db::Row& row);
 
     /// "2026-11-26": the UTC day of a time, the key of the aggregates.
     static std::string dayOf(std::int64_t atMs);

@@ -14,6 +14,7 @@
 #include "relais/Random.h"
 #include "relais/Time.h"
 #include "relais/http/Access.h"
+#include "relais/http/Fields.h"
 #include "relais/http/Json.h"
 #include "relais/http/Request.h"
 #include "relais/http/Response.h"
@@ -186,12 +187,7 @@ void TransferService::create(http::Request& req, http::Response& res) {
     const std::vector<std::string> uploadIds = idList(body, "uploads", s_.settings.maxFilesPerTransfer);
     const std::int64_t days = optionalInt(body, "expires_in_days", 1, tenant.maxExpiryDays, tenant.defaultExpiryDays);
     const std::int64_t maxDownloads = optionalInt(body, "max_downloads", 1, 1000000, -1);
-    bool notify = false;
-    if (body->has("notify_on_download") && !body->isNull("notify_on_download")) {
-        if (!body->get("notify_on_download").isBoolean())
-            throw Problem::invalidField("notify_on_download", "must be true or false");
-        notify = body->getValue<bool>("notify_on_download");
-    }
+    const bool notify = field::has(*body, "notify_on_download") && field::boolean(*body, "notify_on_download");
     const std::string passwordHash = optionalPassword(body);
 
     const std::int64_t now = nowMs();
@@ -271,7 +267,7 @@ void TransferService::receivedList(http::Request& req, http::Response& res) {
     sendNewestFirst(req, res, s_.db,
                     std::string("SELECT ") + kTransferColumns +
                         " FROM wesend_transfers WHERE tenant_id = ? AND id IN (SELECT l.object_id FROM wesend_links l"
-                        " WHERE l.tenant_id = ? AND l.kind = 'transfer' AND LOWER(l.recipient) = LOWER(?))",
+                        " WHERE l.tenant_id = ? AND l.kind = 'transfer' AND l.recipient = ?)",
                     {tenant.id, tenant.id, p.email}, [](db::Connection& c, const db::Row& row) {
                         const Transfer t = transferFrom(row);
                         Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
@@ -287,14 +283,7 @@ void TransferService::receivedList(http::Request& req, http::Response& res) {
                         o->set("state", closedReason(t, nowMs()));
                         o->set("total_bytes", t.totalBytes);
                         Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
-                        for (const auto& f : filesOf(c, t.tenantId, t.id)) {
-                            Poco::JSON::Object::Ptr fo = new Poco::JSON::Object;
-                            fo->set("id", f.id);
-                            fo->set("name", f.file.name);
-                            fo->set("type", f.file.type);
-                            fo->set("size", f.file.size);
-                            files->add(fo);
-                        }
+                        for (const auto& f : filesOf(c, t.tenantId, t.id)) files->add(fileJson(f, false));
                         o->set("files", files);
                         return o;
                     });
@@ -380,7 +369,7 @@ static PublicView openReceived(Services& s, http::Request& req, bool continuing)
     s.db.read([&](db::Connection& c) {
         auto t = findTransfer(c, tenant.id, req.param("id"));
         auto links = c.query("SELECT token_hash, recipient FROM wesend_links WHERE tenant_id = ? AND kind = 'transfer'"
-                             " AND object_id = ? AND LOWER(recipient) = LOWER(?)",
+                             " AND object_id = ? AND recipient = ?",
                              {tenant.id, req.param("id"), p.email});
         if (!t || links.empty()) throw Problem::notFound("No such transfer.");
         v.link = Link{links[0].getString("token_hash"), tenant.id, "transfer", t->id, links[0].getString("recipient")};
@@ -437,19 +426,25 @@ void TransferService::publicUnlock(http::Request& req, http::Response& res) {
 
 namespace {
 
-// Counts a download of `targets` for the link, atomically: all of them or none (410).
-void countDownload(Services& s, const PublicView& v, const std::vector<std::string>& fileIds, const std::string& target) {
+// Counts a download of `target` (a file's id, or "zip": every file) for the link, in one
+// conditional UPDATE: all of its files or none (410).
+void countDownload(Services& s, const PublicView& v, const std::string& target) {
     s.db.transaction([&](db::Connection& tx) {
-        for (const auto& fid : fileIds) {
-            const auto changed =
-                v.transfer.maxDownloads < 0
-                    ? tx.execute("UPDATE wesend_transfer_files SET downloads = downloads + 1 WHERE id = ? AND tenant_id = ?",
-                                 {fid, v.transfer.tenantId})
-                    : tx.execute("UPDATE wesend_transfer_files SET downloads = downloads + 1"
-                                 " WHERE id = ? AND tenant_id = ? AND downloads < ?",
-                                 {fid, v.transfer.tenantId, static_cast<long long>(v.transfer.maxDownloads)});
-            if (changed != 1) throw linkExpired("exhausted");
+        std::string sql = "UPDATE wesend_transfer_files SET downloads = downloads + 1 WHERE tenant_id = ?";
+        db::Params params{v.transfer.tenantId};
+        if (target == "zip") {
+            sql += " AND transfer_id = ?";
+            params.push_back(v.transfer.id);
+        } else {
+            sql += " AND id = ?";
+            params.push_back(target);
         }
+        if (v.transfer.maxDownloads >= 0) {
+            sql += " AND downloads < ?";
+            params.push_back(static_cast<long long>(v.transfer.maxDownloads));
+        }
+        const std::size_t expected = target == "zip" ? v.files.size() : 1;
+        if (static_cast<std::size_t>(tx.execute(sql, params)) != expected) throw linkExpired("exhausted");
         tx.execute("INSERT INTO wesend_download_grants (tenant_id, transfer_id, link_hash, target, counted_at)"
                    " VALUES (?, ?, ?, ?, ?)",
                    {v.transfer.tenantId, v.transfer.id, v.link.tokenHash, target, static_cast<long long>(nowMs())});
@@ -484,6 +479,11 @@ void recordDownload(Services& s, const http::Request& req, const PublicView& v, 
 // After a complete download by a known recipient: tell the sender once they have everything.
 void notifyIfComplete(Services& s, const PublicView& v) {
     if (!v.transfer.notify || v.link.recipient.empty()) return;
+    // Told already (the usual case after the first complete download): no write transaction.
+    auto told = s.db.query("SELECT notified_at FROM wesend_transfer_recipients WHERE tenant_id = ? AND transfer_id = ?"
+                           " AND email = ?",
+                           {v.transfer.tenantId, v.transfer.id, v.link.recipient});
+    if (told.empty() || !told[0].isNull("notified_at")) return;
     s.db.transaction([&](db::Connection& tx) {
         auto zip = tx.query("SELECT COUNT(*) AS n FROM wesend_events WHERE tenant_id = ? AND subject_id = ?"
                             " AND recipient = ? AND action = 'zip_downloaded'",
@@ -524,7 +524,7 @@ static void sendTransferFile(Services& s, http::Request& req, http::Response& re
     bool counted = false;
     if (!head) {
         if (range.start == 0 || !hasGrant(s, v, file->id)) {
-            countDownload(s, v, {file->id}, file->id);
+            countDownload(s, v, file->id);
             counted = true;
         }
     }
@@ -544,19 +544,15 @@ static void sendTransferFile(Services& s, http::Request& req, http::Response& re
 
 // The ZIP of every file, counted as one download of each.
 static void sendTransferZip(Services& s, http::Request& req, http::Response& res, const PublicView& v) {
-    std::vector<std::string> ids;
     std::vector<DownloadFile> entries;
-    for (const auto& f : v.files) {
-        ids.push_back(f.id);
-        entries.push_back(f.file);
-    }
+    for (const auto& f : v.files) entries.push_back(f.file);
     const std::string zipName = (v.transfer.subject.empty() ? std::string("relais") : v.transfer.subject) + ".zip";
     if (req.method() == "HEAD") {
         res.setHeader("Content-Type", "application/zip");
         res.sendEmpty(200);
         return;
     }
-    countDownload(s, v, ids, "zip");
+    countDownload(s, v, "zip");
     std::int64_t sent = 0;
     try {
         sent = sendZip(res, s.files, v.transfer.tenantId, entries, zipName, v.transfer.createdAtMs);

@@ -121,6 +121,10 @@ void TusHandler::create(http::Request& req, http::Response& res, const UploadSco
                           "The upload does not fit in the organisation's remaining storage.");
     }
 
+    // Refused before anything is created: no orphan file or row for a hostile request.
+    if (withBody && length >= 0 && req.contentLength() > length)
+        throw Problem(413, "upload_length_exceeded", "The body is longer than Upload-Length.");
+
     const std::int64_t now = nowMs();
     UploadRecord rec;
     rec.id = randomId("up");
@@ -143,8 +147,6 @@ void TusHandler::create(http::Request& req, http::Response& res, const UploadSco
         if (!uploads_.tryLock(rec.tenantId, rec.id, owner, now, now + settings_.uploadLockMs))
             throw Problem(423, "upload_locked", "The upload is busy.");
         LockGuard guard(uploads_, rec.tenantId, rec.id, owner);
-        if (length >= 0 && req.contentLength() > length)
-            throw Problem(413, "upload_length_exceeded", "The body is longer than Upload-Length.");
         res.setHeader("Upload-Offset", std::to_string(append(req, rec, 0, owner)));
     }
     if (length == 0) finish(rec, sha256Hex(""));
@@ -318,7 +320,9 @@ void TusHandler::terminate(http::Request&, http::Response& res, const UploadScop
     if (!uploads_.tryLock(rec.tenantId, rec.id, owner, now, now + settings_.uploadLockMs))
         throw Problem(423, "upload_locked", "Another request is writing to this upload; retry shortly.")
             .withHeader("Retry-After", "1");
-    uploads_.remove(rec.tenantId, rec.id);
+    // A transfer that claimed the upload meanwhile took the row, and keeps the file.
+    if (!uploads_.remove(rec.tenantId, rec.id, owner))
+        throw Problem::notFound("No such upload.");
     shredFile(files_, rec.tenantId, rec.fileId);
     res.sendEmpty(204);
 }
@@ -326,7 +330,7 @@ void TusHandler::terminate(http::Request&, http::Response& res, const UploadScop
 int TusHandler::expire(std::int64_t now) {
     int n = 0;
     for (const auto& rec : uploads_.expired(now, 500)) {
-        uploads_.remove(rec.tenantId, rec.id);
+        if (!uploads_.remove(rec.tenantId, rec.id, {}, now)) continue;  // claimed meanwhile
         shredFile(files_, rec.tenantId, rec.fileId);
         ++n;
     }

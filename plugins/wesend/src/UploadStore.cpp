@@ -86,8 +86,19 @@ void UploadStore::complete(const std::string& tenantId, const std::string& id, c
                  tenantId});
 }
 
-void UploadStore::remove(const std::string& tenantId, const std::string& id) {
-    db_.execute("DELETE FROM wesend_uploads WHERE id = ? AND tenant_id = ?", {id, tenantId});
+bool UploadStore::remove(const std::string& tenantId, const std::string& id, const std::string& lockOwner,
+                         std::int64_t expiredBefore) {
+    std::string sql = "DELETE FROM wesend_uploads WHERE id = ? AND tenant_id = ?";
+    db::Params params{id, tenantId};
+    if (!lockOwner.empty()) {
+        sql += " AND lock_owner = ?";
+        params.push_back(lockOwner);
+    }
+    if (expiredBefore > 0) {
+        sql += " AND expires_at < ?";
+        params.push_back(static_cast<long long>(expiredBefore));
+    }
+    return db_.execute(sql, params) == 1;
 }
 
 std::vector<UploadRecord> UploadStore::claim(db::Connection& tx, const std::string& tenantId,

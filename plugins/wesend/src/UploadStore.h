@@ -50,7 +50,11 @@ public:
     void setLength(const std::string& tenantId, const std::string& id, std::int64_t length);
     void complete(const std::string& tenantId, const std::string& id, const std::string& sha256,
                   std::int64_t nowMs, std::int64_t expiresAtMs);
-    void remove(const std::string& tenantId, const std::string& id);
+    /// Deletes the upload's row; true when this call deleted it. With `lockOwner`, only while
+    /// that lock holds it; with `expiredBefore` > 0, only if it expired before then. Whoever
+    /// gets false must leave the file alone: a transfer or deposit claimed it meanwhile.
+    bool remove(const std::string& tenantId, const std::string& id, const std::string& lockOwner = {},
+                std::int64_t expiredBefore = 0);
 
     /// Inside a transaction: the complete uploads `ids` of this owner (an account, or an
     /// upload request), removed from the table so that their files now belong to the caller.

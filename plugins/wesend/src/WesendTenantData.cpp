@@ -117,6 +117,9 @@ void WesendTenantData::exportMember(const std::string& tenantId, const std::stri
     // Page by id, one read per page, so that memory does not grow with the tenant.
     for (std::string after;;) {
         std::vector<std::string> page;
+        std::string last;
+        // A read may run again after a transient failure: it starts from `after` each time,
+        // which moves on only once the page is read.
         db_.read([&](db::Connection& c) {
             page.clear();
             const auto rows = c.query(std::string("SELECT * FROM ") +
@@ -125,9 +128,10 @@ void WesendTenantData::exportMember(const std::string& tenantId, const std::stri
                                       {tenantId, after, kPage});
             for (const auto& r : rows) {
                 page.push_back(http::toJson(transfers ? transfer(c, r) : request(c, r)));
-                after = r.getString("id");
+                last = r.getString("id");
             }
         });
+        after = last;
         for (const auto& json : page) add(json);
         if (page.size() < static_cast<std::size_t>(kPage)) break;
     }

@@ -1,7 +1,6 @@
 #include <Poco/HMACEngine.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Net/MessageHeader.h>
 #include <Poco/SHA1Engine.h>
 #include <Poco/String.h>
@@ -42,14 +41,7 @@ constexpr const char* kPlatform = "localhost";
 // Another password the policy accepts.
 constexpr const char* kOtherPassword = "Zebra-Lamp-Quartz-Violin-42";
 
-Poco::JSON::Object::Ptr json(const std::string& body) {
-    try {
-        return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-    } catch (const std::exception&) {
-        CPPUNIT_FAIL("not a JSON object: " + body);
-    }
-    return nullptr;
-}
+Poco::JSON::Object::Ptr json(const std::string& body) { return relais::test::jsonObject(body); }
 
 std::string text(const Poco::JSON::Object::Ptr& o, const std::string& name) {
     CPPUNIT_ASSERT_MESSAGE("no member " + name, o->has(name));

@@ -345,15 +345,7 @@ public:
             list->getArray("items")->getObject(0)->getArray("files")->getObject(0)->getValue<std::string>("download_url");
         CPPUNIT_ASSERT_EQUAL(200, w.api("GET", url).status);
         CPPUNIT_ASSERT_EQUAL(204, w.api("DELETE", "/api/v1/upload-requests/" + id).status);
-        auto gone = [&](const std::string& f) {
-            try {
-                rt.files().stat(w.acme.id, f);
-                return false;
-            } catch (const relais::StorageError& e) {
-                return e.kind() == relais::StorageError::Kind::NotFound;
-            }
-        };
-        relais::test::waitUntil([&] { return gone(fileIds[0]) && gone(fileIds[1]); }, 15000, "the files shredded");
+        waitUntilShredded(rt, w.acme.id, fileIds);
         relais::test::waitUntil(
             [&] { return json(w.api("GET", "/api/v1/upload-requests/" + id).body)->getValue<bool>("files_deleted"); },
             15000, "files_deleted");

@@ -168,6 +168,14 @@ public:
                        "invalid_field");
         ASSERT_PROBLEM(post(R"({"recipients": ["paul@client.example"], "password": "short", )" + ok + "}"), 400,
                        "invalid_field");
+        // A boolean is not a number of days; a number past a signed 64-bit one is a field error, not a 500.
+        ASSERT_PROBLEM(post(R"({"recipients": ["paul@client.example"], "expires_in_days": true, )" + ok + "}"), 400,
+                       "invalid_field");
+        ASSERT_PROBLEM(post(R"({"recipients": ["paul@client.example"], "max_downloads": 18000000000000000000, )" + ok +
+                            "}"),
+                       400, "invalid_field");
+        ASSERT_PROBLEM(post(R"({"recipients": ["paul@client.example"], "notify_on_download": 1, )" + ok + "}"), 400,
+                       "invalid_field");
         // None of this claimed the upload: it can still be sent.
         auto r = post(R"({"recipients": ["paul@client.example"], "expires_in_days": 30, "password": "longenough", )" +
                       ok + "}");
@@ -601,15 +609,7 @@ assert len(names) == 5
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), fileIds.size());
         for (const auto& f : fileIds) rt.files().stat(w.acme.id, f);  // there
         CPPUNIT_ASSERT_EQUAL(204, w.api("DELETE", "/api/v1/transfers/" + id).status);
-        auto gone = [&](const std::string& f) {
-            try {
-                rt.files().stat(w.acme.id, f);
-                return false;
-            } catch (const relais::StorageError& e) {
-                return e.kind() == relais::StorageError::Kind::NotFound;
-            }
-        };
-        relais::test::waitUntil([&] { return gone(fileIds[0]) && gone(fileIds[1]); }, 15000, "the files shredded");
+        waitUntilShredded(rt, w.acme.id, fileIds);
         relais::test::waitUntil(
             [&] { return json(w.api("GET", "/api/v1/transfers/" + id).body)->getValue<bool>("files_deleted"); }, 15000,
             "files_deleted");

@@ -55,12 +55,10 @@ public:
         CPPUNIT_ASSERT_MESSAGE(
             "tests/clients/node_modules is missing: run scripts/npm-install.sh tests/clients",
             std::filesystem::exists(clients + "/node_modules/tus-js-client"));
-        relais::test::TestServer server(relais::test::productSettings(dir_, *db_));
-        const auto port = server.port();
-        auto acme = relais::test::createTenant(server.runtime(), "acme", "pro");
-        auto user =
-            relais::test::createUser(server.runtime(), acme.id, "user", "marie@acme.example");
-        const auto token = relais::test::login(port, acme.host, user.email).token;
+        World w(relais::test::productSettings(dir_, *db_));
+        const auto port = w.port;
+        const auto& acme = w.acme;
+        const auto& token = w.token;
 
         const std::int64_t size = 200 * kMiB;
         const std::string source = dir_.file("big.bin");
@@ -147,12 +145,10 @@ public:
     }
 
     void curlSendsAPatch() {
-        relais::test::TestServer server(relais::test::productSettings(dir_, *db_));
-        const auto port = server.port();
-        auto acme = relais::test::createTenant(server.runtime(), "acme", "pro");
-        auto user =
-            relais::test::createUser(server.runtime(), acme.id, "user", "marie@acme.example");
-        const auto token = relais::test::login(port, acme.host, user.email).token;
+        World w(relais::test::productSettings(dir_, *db_));
+        const auto port = w.port;
+        const auto& acme = w.acme;
+        const auto& token = w.token;
         const std::string content = relais::randomBytes(kMiB + 17);
         const std::string source = dir_.file("part.bin");
         relais::test::writeFile(source, content);

@@ -13,9 +13,28 @@
 
 #include "TenancySupport.h"
 #include "TestSupport.h"
+#include "relais/FileStore.h"
 #include "relais/Random.h"
+#include "runtime/Runtime.h"
 
 namespace relais::test::wesend {
+
+/// Waits until none of `fileIds` is in the tenant's file store any more (retention shredded them).
+inline void waitUntilShredded(Runtime& rt, const std::string& tenantId, const std::vector<std::string>& fileIds) {
+    auto gone = [&](const std::string& f) {
+        try {
+            rt.files().stat(tenantId, f);
+            return false;
+        } catch (const StorageError& e) {
+            return e.kind() == StorageError::Kind::NotFound;
+        }
+    };
+    waitUntil([&] {
+        for (const auto& f : fileIds)
+            if (!gone(f)) return false;
+        return true;
+    }, 15000, "the files shredded");
+}
 
 inline std::string b64(const std::string& s) {
     std::ostringstream out;

@@ -69,6 +69,7 @@ public:
     }
 
     void utf8IsStrict() {
+        using relais::isValidUtf8;  // the kernel's, which file names are checked with
         CPPUNIT_ASSERT(isValidUtf8("é€😀"));
         CPPUNIT_ASSERT(!isValidUtf8("\xC0\xAF"));          // overlong '/'
         CPPUNIT_ASSERT(!isValidUtf8("\xE0\x80\xAF"));      // overlong, 3 bytes

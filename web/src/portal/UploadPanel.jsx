@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { addStrings, t } from '../i18n.js';
 import { formatBytes, formatDuration, formatPercent, formatSpeed } from '../format.js';
-import { Alert, Progress } from '../ui.jsx';
+import { Alert, errorText, Progress } from '../ui.jsx';
 import { filesOfDrop, forgetUnfinished, unfinishedUploads, UploadQueue } from './uploader.js';
 
 addStrings({
@@ -78,11 +78,7 @@ export function useUploadQueue(endpoint, bearer) {
 function stateText(item) {
   if (item.state === 'done') return t('upload.done');
   if (item.state === 'paused') return t('upload.paused');
-  if (item.state === 'error') {
-    const key = 'error.' + item.error;
-    const text = t(key);
-    return `${t('upload.failed')} : ${text !== key ? text : item.detail || ''}`;
-  }
+  if (item.state === 'error') return `${t('upload.failed')} : ${errorText(item.error)}`;
   if (item.error === 'network') return t('upload.waitingNetwork');
   return `${formatPercent(item.size ? item.sent / item.size : 1)} · ${formatSpeed(item.speed)}`;
 }

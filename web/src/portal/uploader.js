@@ -3,7 +3,7 @@
 // upload's URL is kept in localStorage under its file's fingerprint; adding the same file again
 // continues from the server's offset).
 import * as tus from 'tus-js-client';
-import { csrfToken } from '../api.js';
+import { ApiError, csrfToken } from '../api.js';
 
 // A server restart or a lost connection: keep trying for about ten minutes.
 const retryDelays = [0, 1000, 2000, 3000, 5000, 5000, 10000, 10000, 15000, 15000,
@@ -91,8 +91,8 @@ export class UploadQueue {
         item.speed = 0;
         let problem = null;
         try { problem = JSON.parse(err.originalResponse?.getBody() || 'null'); } catch { /* not JSON */ }
-        item.error = problem?.code || 'network';
-        item.detail = problem?.detail || err.message;
+        // The API's answer as the rest of the front end reads it (its code, translated).
+        item.error = new ApiError(err.originalResponse?.getStatus() || 0, problem || { detail: err.message });
         this.changed();
       },
     });

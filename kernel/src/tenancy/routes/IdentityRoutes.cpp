@@ -153,18 +153,11 @@ void IdentityRoutes::registerWith(http::RouteRegistry& routes) {
                         out.set("tenant", tenant);
                     }
                     out.set("authenticated_by", p.apiKeyId.empty() ? "session" : "api_key");
-                    // For the account page: the user's own language and second factor.
-                    if (auto user = s.users.byId(UserStore::scopeOf(p.tenantId), p.userId)) {
-                        out.set("language", user->language);
-                        out.set("totp_enabled", user->totpEnabled);
-                        // The profile wants a second factor not set up yet: until it is, only
-                        // /me, the enrolment and logout answer.
-                        bool pending = false;
-                        if (!user->profileId.empty() && !user->tenantId.empty())
-                            if (auto profile = s.users.profile(user->tenantId, user->profileId))
-                                pending = profile->requireTotp && !user->totpEnabled;
-                        out.set("totp_enrollment_required", pending);
-                    }
+                    // For the account page: the user's own language and second factor, as the
+                    // access checks see them.
+                    out.set("language", p.language);
+                    out.set("totp_enabled", p.totpEnabled);
+                    out.set("totp_enrollment_required", p.totpPending);
                     res.setHeader("Cache-Control", "no-store");
                     http::sendJson(res, 200, out);
                 },
